@@ -1,0 +1,34 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import { initial } from './migrations/0001-initial'
+
+/** Versioned migrations, in order. Names sort in the order they must run. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+}
+
+const provider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(MIGRATIONS),
+}
+
+export class MigrationFailedError extends Error {
+  constructor(
+    readonly migration: string,
+    cause: unknown,
+  ) {
+    super(
+      `migration ${migration} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    )
+    this.name = 'MigrationFailedError'
+  }
+}
+
+/** Runs pending migrations; start-up stops on the first failure (nothing half-migrated runs). */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error !== undefined || failed) {
+    throw new MigrationFailedError(failed?.migrationName ?? 'unknown', error)
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

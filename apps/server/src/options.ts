@@ -1,0 +1,101 @@
+import { join, resolve } from 'node:path'
+
+/** Everything a running Concord can be told. Resolved once, frozen, passed down. */
+export interface ServerOptions {
+  /** Interface to listen on. Default 127.0.0.1: exposing Concord is a deliberate choice. */
+  readonly host: string
+  /** TCP port; 0 picks a free one (tests). Default 8080. */
+  readonly port: number
+  /** Directory holding the SQLite file. Default ./.data (CONCORD_DATA_DIR). */
+  readonly dataDir: string
+  /** The SQLite file; defaults to <dataDir>/concord.db. */
+  readonly dbFile: string
+  /** Largest accepted WebSocket frame in bytes; larger frames close the socket (1009). */
+  readonly maxFrameBytes: number
+  /** Largest accepted REST body in bytes, except imports. */
+  readonly maxBodyBytes: number
+  /** Largest accepted import file in bytes. */
+  readonly maxImportBytes: number
+  /** Messages one socket may send per second, sustained, before it is closed as a flood. */
+  readonly socketMessagesPerSecond: number
+  /** Burst allowance on top of the sustained rate. */
+  readonly socketMessageBurst: number
+  /** A room with no connection for this long is unloaded from memory. */
+  readonly idleUnloadMs: number
+  /** The update log of a document is merged into one row once it has this many rows. */
+  readonly compactAfterUpdates: number
+  /** Session lifetime. */
+  readonly sessionTtlMs: number
+  /** How long a queue slot stays reserved for an annotator who has not labelled it yet. */
+  readonly assignmentTtlMs: number
+  /** Password of the first admin; when absent one is generated and printed once. */
+  readonly adminPassword: string | undefined
+  /** Create the demo project on first start. */
+  readonly seedDemo: boolean
+  /** Log lines go to stderr unless quiet (tests). */
+  readonly quiet: boolean
+}
+
+export const DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: '.data',
+  maxFrameBytes: 1024 * 1024,
+  maxBodyBytes: 1024 * 1024,
+  maxImportBytes: 512 * 1024 * 1024,
+  socketMessagesPerSecond: 2000,
+  socketMessageBurst: 4000,
+  idleUnloadMs: 30_000,
+  compactAfterUpdates: 500,
+  sessionTtlMs: 30 * 24 * 3600 * 1000,
+  assignmentTtlMs: 30 * 60 * 1000,
+  seedDemo: true,
+  quiet: false,
+})
+
+export type OptionOverrides = Partial<Omit<ServerOptions, 'dbFile'>> & { dbFile?: string }
+
+function intFromEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a non-negative integer, got '${raw}'`)
+  return n
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function resolveOptions(
+  overrides: OptionOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ServerOptions {
+  const dataDir = resolve(overrides.dataDir ?? env.CONCORD_DATA_DIR ?? DEFAULTS.dataDir)
+  const port =
+    overrides.port ?? intFromEnv('CONCORD_PORT', env) ?? intFromEnv('PORT', env) ?? DEFAULTS.port
+  if (port > 65535) throw new Error(`port must be at most 65535, got ${port}`)
+  return Object.freeze({
+    host: overrides.host ?? env.CONCORD_HOST ?? DEFAULTS.host,
+    port,
+    dataDir,
+    dbFile: overrides.dbFile ?? join(dataDir, 'concord.db'),
+    maxFrameBytes:
+      overrides.maxFrameBytes ??
+      intFromEnv('CONCORD_MAX_FRAME_BYTES', env) ??
+      DEFAULTS.maxFrameBytes,
+    maxBodyBytes: overrides.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    maxImportBytes:
+      overrides.maxImportBytes ??
+      intFromEnv('CONCORD_MAX_IMPORT_BYTES', env) ??
+      DEFAULTS.maxImportBytes,
+    socketMessagesPerSecond: overrides.socketMessagesPerSecond ?? DEFAULTS.socketMessagesPerSecond,
+    socketMessageBurst: overrides.socketMessageBurst ?? DEFAULTS.socketMessageBurst,
+    idleUnloadMs:
+      overrides.idleUnloadMs ?? intFromEnv('CONCORD_IDLE_UNLOAD_MS', env) ?? DEFAULTS.idleUnloadMs,
+    compactAfterUpdates: overrides.compactAfterUpdates ?? DEFAULTS.compactAfterUpdates,
+    sessionTtlMs: overrides.sessionTtlMs ?? DEFAULTS.sessionTtlMs,
+    assignmentTtlMs: overrides.assignmentTtlMs ?? DEFAULTS.assignmentTtlMs,
+    adminPassword: overrides.adminPassword ?? (env.CONCORD_ADMIN_PASSWORD || undefined),
+    seedDemo: overrides.seedDemo ?? env.CONCORD_SEED_DEMO !== '0',
+    quiet: overrides.quiet ?? false,
+  })
+}

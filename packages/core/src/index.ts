@@ -1,0 +1,5 @@
+export * from './ids'
+export * from './errors'
+export * from './label-schema'
+export * from './rooms'
+export * from './labels-doc'
