@@ -1,0 +1,99 @@
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
+import type { Server } from 'node:http'
+import { systemClock, type Clock } from './clock'
+import type { ServerContext } from './context'
+import { seedFirstStart } from './demo/seed'
+import { openDatabase } from './db/open-database'
+import { createHttpApp } from './http/app'
+import { createLogger, type Logger } from './logger'
+import type { ServerOptions } from './options'
+import { authorizeRoom } from './sync/authorize-room'
+import { nextTick, nodeTimers } from './sync/node-timers'
+import { SqlDocStore } from './sync/sql-doc-store'
+import { SyncServer } from './sync/sync-server'
+import { attachSyncEndpoint } from './sync/ws-adapter'
+
+export interface RunningServer {
+  readonly url: string
+  readonly port: number
+  readonly ctx: ServerContext
+  readonly sync: SyncServer
+  close(): Promise<void>
+}
+
+export interface StartDeps {
+  readonly clock?: Clock
+  readonly log?: Logger
+}
+
+/** Opens the data directory, migrates, seeds on first start, and serves HTTP + sync on one port. */
+export async function startServer(
+  options: ServerOptions,
+  deps: StartDeps = {},
+): Promise<RunningServer> {
+  const clock = deps.clock ?? systemClock
+  const log = deps.log ?? createLogger(options.quiet)
+  const database = await openDatabase(options.dbFile)
+  const sync = new SyncServer({
+    store: new SqlDocStore(database.db, clock),
+    clock,
+    log,
+    schedule: nextTick,
+    timers: nodeTimers,
+    idleUnloadMs: options.idleUnloadMs,
+    compactAfterUpdates: options.compactAfterUpdates,
+    socketMessagesPerSecond: options.socketMessagesPerSecond,
+    socketMessageBurst: options.socketMessageBurst,
+  })
+  const ctx: ServerContext = { db: database.db, options, clock, docs: sync, log }
+
+  const seeded = await seedFirstStart(ctx)
+  if (seeded.adminCreated) {
+    const { username, password } = seeded.adminCreated
+    const shown = password
+      ? `password: ${password}  (shown once; set CONCORD_ADMIN_PASSWORD to choose it)`
+      : 'password: from CONCORD_ADMIN_PASSWORD'
+    process.stdout.write(`Created admin account '${username}', ${shown}\n`)
+  }
+
+  const app = createHttpApp(ctx)
+  const http = createAdaptorServer({ fetch: app.fetch }) as Server
+  const endpoint = attachSyncEndpoint(http, sync, {
+    prefix: '/sync/',
+    maxFrameBytes: options.maxFrameBytes,
+    authorize: (room, req, url) => authorizeRoom(ctx, room, req, url),
+    log,
+  })
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(options.port, options.host, () => {
+      http.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (http.address() as AddressInfo).port
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  const url = `http://${host}:${port}`
+  log.info(`Concord listening on ${url}`, { dataDir: options.dataDir })
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    port,
+    ctx,
+    sync,
+    close: () => {
+      closing ??= (async () => {
+        endpoint.close()
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve())
+          http.closeAllConnections()
+        })
+        await sync.close()
+        await database.close()
+      })()
+      return closing
+    },
+  }
+}

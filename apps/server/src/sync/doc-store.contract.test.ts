@@ -1,0 +1,171 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { openDatabase, type OpenedDatabase } from '../db/open-database'
+import { MemoryDocStore, type DocStore } from './doc-store'
+import { SqlDocStore } from './sql-doc-store'
+
+function textUpdate(doc: Y.Doc, text: string): Uint8Array {
+  let update: Uint8Array | undefined
+  const onUpdate = (u: Uint8Array) => (update = u)
+  doc.on('update', onUpdate)
+  doc.getText('t').insert(doc.getText('t').length, text)
+  doc.off('update', onUpdate)
+  return update!
+}
+
+function replay(updates: Uint8Array[]): string {
+  const doc = new Y.Doc()
+  for (const u of updates) Y.applyUpdate(doc, u)
+  return doc.getText('t').toString()
+}
+
+const opened: OpenedDatabase[] = []
+afterEach(async () => {
+  while (opened.length > 0) await opened.pop()!.close()
+})
+
+async function sqlStore(): Promise<{ store: SqlDocStore; db: OpenedDatabase }> {
+  const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'concord-store-')), 'concord.db'))
+  opened.push(db)
+  return { store: new SqlDocStore(db.db, { now: () => 1000 }), db }
+}
+
+const implementations: Array<[string, () => Promise<DocStore>]> = [
+  ['MemoryDocStore', () => Promise.resolve(new MemoryDocStore())],
+  ['SqlDocStore', async () => (await sqlStore()).store],
+]
+
+describe.each(implementations)('DocStore contract: %s', (_name, make) => {
+  it('loads nothing for a new document', async () => {
+    expect(await (await make()).load('booklet/x')).toEqual([])
+  })
+
+  it('keeps each document log in commit order', async () => {
+    const store = await make()
+    const a = new Y.Doc()
+    const b = new Y.Doc()
+    await store.commit({
+      updates: [
+        { doc: 'booklet/a', update: textUpdate(a, 'one ') },
+        { doc: 'booklet/b', update: textUpdate(b, 'x') },
+        { doc: 'booklet/a', update: textUpdate(a, 'two ') },
+      ],
+      labels: [],
+      compactions: [],
+    })
+    await store.commit({
+      updates: [{ doc: 'booklet/a', update: textUpdate(a, 'three') }],
+      labels: [],
+      compactions: [],
+    })
+    expect(replay(await store.load('booklet/a'))).toBe('one two three')
+    expect(await store.load('booklet/a')).toHaveLength(3)
+    expect(replay(await store.load('booklet/b'))).toBe('x')
+  })
+
+  it('compaction replaces the log by one state, and appends continue after it', async () => {
+    const store = await make()
+    const a = new Y.Doc()
+    const updates = ['a', 'b', 'c'].map((s) => ({ doc: 'booklet/a', update: textUpdate(a, s) }))
+    await store.commit({
+      updates,
+      labels: [],
+      compactions: [{ doc: 'booklet/a', state: Y.encodeStateAsUpdate(a) }],
+    })
+    expect(await store.load('booklet/a')).toHaveLength(1)
+    await store.commit({
+      updates: [{ doc: 'booklet/a', update: textUpdate(a, 'd') }],
+      labels: [],
+      compactions: [],
+    })
+    expect(replay(await store.load('booklet/a'))).toBe('abcd')
+  })
+})
+
+describe('SqlDocStore only', () => {
+  async function withProject() {
+    const { store, db } = await sqlStore()
+    await db.db
+      .insertInto('projects')
+      .values({
+        id: 'p',
+        name: 'P',
+        description: '',
+        label_schema: JSON.stringify({
+          kind: 'single',
+          ordered: false,
+          labels: [
+            { id: 'yes', name: 'Yes' },
+            { id: 'no', name: 'No' },
+          ],
+        }),
+        overlap: 2,
+        blind: 1,
+        annotators_edit_booklet: 0,
+        created_at: 0,
+        updated_at: 0,
+      })
+      .execute()
+    const item = await db.db
+      .insertInto('items')
+      .values({
+        project_id: 'p',
+        external_id: 'e1',
+        text: 't',
+        media_url: null,
+        metadata: '{}',
+        created_at: 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return { store, db, itemKey: String(item.id) }
+  }
+
+  it('projects valid labels, rejects the rest with a reason, and counts labels per item', async () => {
+    const { store, db, itemKey } = await withProject()
+    const result = await store.commit({
+      updates: [],
+      labels: [
+        { project: 'p', annotator: 'u1', itemKey, entry: { value: 'yes', at: 5 } },
+        { project: 'p', annotator: 'u2', itemKey, entry: { value: 'maybe', at: 5 } },
+        { project: 'p', annotator: 'u3', itemKey: '4242', entry: { value: 'no', at: 5 } },
+        { project: 'p', annotator: 'u4', itemKey, entry: { wrong: true } },
+      ],
+      compactions: [],
+    })
+    expect(result.rejected.map((r) => r.change.annotator)).toEqual(['u2', 'u3', 'u4'])
+    expect(result.rejected[0]!.reason).toMatch(/'maybe' is not a label/)
+    expect(result.rejected[1]!.reason).toMatch(/not an item of project/)
+    const rows = await db.db.selectFrom('annotations').selectAll().execute()
+    expect(rows.map((r) => [r.annotator_id, r.value])).toEqual([['u1', 'yes']])
+    const item = await db.db.selectFrom('items').select('label_count').executeTakeFirstOrThrow()
+    expect(item.label_count).toBe(1)
+    // Deleting the entry removes the row and the count.
+    await store.commit({
+      updates: [],
+      labels: [{ project: 'p', annotator: 'u1', itemKey, entry: undefined }],
+      compactions: [],
+    })
+    expect(await db.db.selectFrom('annotations').selectAll().execute()).toEqual([])
+    expect(
+      (await db.db.selectFrom('items').select('label_count').executeTakeFirstOrThrow()).label_count,
+    ).toBe(0)
+  })
+
+  it('a batch is atomic: when the projection fails, no update of the batch is stored', async () => {
+    const { store, db, itemKey } = await withProject()
+    await db.db.updateTable('projects').set({ label_schema: '{not json' }).execute()
+    const doc = new Y.Doc()
+    await expect(
+      store.commit({
+        updates: [{ doc: 'labels/p/u1', update: textUpdate(doc, 'x') }],
+        labels: [{ project: 'p', annotator: 'u1', itemKey, entry: { value: 'yes', at: 1 } }],
+        compactions: [],
+      }),
+    ).rejects.toThrow()
+    expect(await store.load('labels/p/u1')).toEqual([])
+  })
+})

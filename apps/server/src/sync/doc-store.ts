@@ -1,0 +1,60 @@
+/**
+ * The persistence port of the sync layer: an append-only log of Yjs updates per document plus
+ * the projections derived from them, written in one atomic commit per batch. SPEC.md states the
+ * rules every implementation keeps; doc-store.contract.ts checks them on each.
+ */
+export interface LabelChange {
+  readonly project: string
+  readonly annotator: string
+  /** The labels map key: an item id. */
+  readonly itemKey: string
+  /** The entry as it now stands in the document; undefined when the key was deleted. */
+  readonly entry: unknown
+}
+
+export interface CommitBatch {
+  readonly updates: ReadonlyArray<{ readonly doc: string; readonly update: Uint8Array }>
+  readonly labels: readonly LabelChange[]
+  /** Documents whose whole log is replaced, after this batch's updates, by one merged state. */
+  readonly compactions: ReadonlyArray<{ readonly doc: string; readonly state: Uint8Array }>
+}
+
+export interface CommitResult {
+  /** Label changes kept out of the projection, with the reason (unknown item, not in schema...). */
+  readonly rejected: ReadonlyArray<{ readonly change: LabelChange; readonly reason: string }>
+}
+
+export interface DocStore {
+  /** Every stored update of `doc`, oldest first; empty for a new document. */
+  load(doc: string): Promise<Uint8Array[]>
+  /** Appends and projects atomically: after a throw, nothing of the batch is stored. */
+  commit(batch: CommitBatch): Promise<CommitResult>
+}
+
+/** Keeps the log in memory: for simulations and tests where the disk is not the point. */
+export class MemoryDocStore implements DocStore {
+  readonly logs = new Map<string, Uint8Array[]>()
+  commits = 0
+  /** Set to make the next commit fail, as a full disk would. */
+  failNext: Error | undefined
+
+  load(doc: string): Promise<Uint8Array[]> {
+    return Promise.resolve([...(this.logs.get(doc) ?? [])])
+  }
+
+  commit(batch: CommitBatch): Promise<CommitResult> {
+    if (this.failNext) {
+      const err = this.failNext
+      this.failNext = undefined
+      return Promise.reject(err)
+    }
+    this.commits++
+    for (const { doc, update } of batch.updates) {
+      const log = this.logs.get(doc) ?? []
+      log.push(update)
+      this.logs.set(doc, log)
+    }
+    for (const { doc, state } of batch.compactions) this.logs.set(doc, [state])
+    return Promise.resolve({ rejected: [] })
+  }
+}

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely'
+import type { Clock } from '../clock'
+import type { DocWriter } from '../context'
+import type { Database } from '../db/database'
+import type { Logger } from '../logger'
+import { DEFAULTS } from '../options'
+import { nextTick, nodeTimers } from './node-timers'
+import { SqlDocStore } from './sql-doc-store'
+import { SyncServer } from './sync-server'
+
+/**
+ * A DocWriter for offline tools (the CLI): the same rooms, log and projection as the server,
+ * without connections. A server running on the same data directory sees these changes when it
+ * next loads the document.
+ */
+export function createLogDocWriter(
+  db: Kysely<Database>,
+  clock: Clock,
+  log: Logger,
+): DocWriter & { close(): Promise<void> } {
+  return new SyncServer({
+    store: new SqlDocStore(db, clock),
+    clock,
+    log,
+    schedule: nextTick,
+    timers: nodeTimers,
+    idleUnloadMs: 1000,
+    compactAfterUpdates: DEFAULTS.compactAfterUpdates,
+    socketMessagesPerSecond: DEFAULTS.socketMessagesPerSecond,
+    socketMessageBurst: DEFAULTS.socketMessageBurst,
+  })
+}

@@ -1,0 +1,447 @@
+import { parseRoom, type Access } from '@concord/core'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import type { Clock } from '../clock'
+import type { DocWriter } from '../context'
+import type { Logger } from '../logger'
+import { CloseCode, type CloseCodeValue } from './close-codes'
+import type { CommitBatch, DocStore, LabelChange } from './doc-store'
+import {
+  decodeClientMessage,
+  encodeAwareness,
+  encodeNotice,
+  encodePermissionDenied,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  FrameError,
+  type ClientMessage,
+} from './protocol'
+import { TokenBucket } from './rate-limiter'
+import { Room, type Origin } from './room'
+
+/** The transport, reduced to what the sync layer needs (hocuspocus-style). */
+export interface SocketLike {
+  send(frame: Uint8Array): void
+  close(code: CloseCodeValue, reason: string): void
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+export interface SyncServerOptions {
+  readonly store: DocStore
+  readonly clock: Clock
+  readonly log: Logger
+  /** Runs `fn` once the current burst of messages has been handled (setImmediate in production). */
+  readonly schedule: (fn: () => void) => void
+  readonly timers: Timers
+  readonly idleUnloadMs: number
+  readonly compactAfterUpdates: number
+  readonly socketMessagesPerSecond: number
+  readonly socketMessageBurst: number
+}
+
+export interface ConnectionInfo {
+  readonly room: string
+  readonly access: Exclude<Access, 'none'>
+  readonly user: string
+}
+
+/** Origin of changes made by the server itself (imports, seeding, review decisions). */
+const SERVER_ORIGIN: Origin = { send: () => undefined }
+
+/**
+ * Rooms, connections and the group commit. Transport-free: bytes come in through
+ * `Connection.receive`, go out through `SocketLike.send`. See SPEC.md for the rules it keeps.
+ */
+export class SyncServer implements DocWriter {
+  private readonly rooms = new Map<string, Room>()
+  private readonly loading = new Map<string, Promise<Room>>()
+  private readonly dirty = new Set<Room>()
+  private flushScheduled = false
+  private commitChain: Promise<void> = Promise.resolve()
+  /** Resolves when the commit that will carry the current pending changes is done. */
+  private nextCommit: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }
+  private closed = false
+
+  constructor(private readonly opts: SyncServerOptions) {
+    this.nextCommit = deferred()
+  }
+
+  /** Rooms currently in memory (for metrics and tests). */
+  get loadedRooms(): number {
+    return this.rooms.size
+  }
+
+  connect(socket: SocketLike, info: ConnectionInfo): Connection {
+    return new Connection(this, socket, info, this.opts)
+  }
+
+  /** @internal */
+  async room(name: string): Promise<Room> {
+    const loaded = this.rooms.get(name)
+    if (loaded) return loaded
+    let pending = this.loading.get(name)
+    if (!pending) {
+      pending = this.opts.store.load(name).then(
+        (stored) => {
+          const room = new Room(name, parseRoom(name), stored, (r) => this.markDirty(r))
+          this.rooms.set(name, room)
+          this.loading.delete(name)
+          return room
+        },
+        (err: unknown) => {
+          this.loading.delete(name)
+          throw err
+        },
+      )
+      this.loading.set(name, pending)
+    }
+    return pending
+  }
+
+  // ---- DocWriter -------------------------------------------------------------------------
+
+  async change(docName: string, mutate: (doc: Y.Doc) => void): Promise<void> {
+    const room = await this.room(docName)
+    this.touch(room)
+    room.doc.transact(() => mutate(room.doc), SERVER_ORIGIN)
+    if (room.pending.length > 0 || room.labelKeys.size > 0) await this.nextCommit.promise
+    this.maybeIdle(room)
+  }
+
+  async read<T>(docName: string, read: (doc: Y.Doc) => T): Promise<T> {
+    const room = await this.room(docName)
+    try {
+      return read(room.doc)
+    } finally {
+      this.maybeIdle(room)
+    }
+  }
+
+  // ---- group commit -----------------------------------------------------------------------
+
+  /** @internal */
+  markDirty(room: Room): void {
+    this.dirty.add(room)
+    if (!this.flushScheduled && !this.closed) {
+      this.flushScheduled = true
+      this.opts.schedule(() => this.flush())
+    }
+  }
+
+  /** Persists everything pending, then sends what was waiting for it. Commits run in order. */
+  private flush(): void {
+    this.flushScheduled = false
+    const rooms = [...this.dirty]
+    this.dirty.clear()
+    const waiter = this.nextCommit
+    this.nextCommit = deferred()
+    const updates: Array<{ doc: string; update: Uint8Array }> = []
+    const labels: LabelChange[] = []
+    const labelOrigins = new Map<LabelChange, Origin | null>()
+    const compactions: Array<{ doc: string; state: Uint8Array }> = []
+    const work = rooms.map((room) => {
+      const pending = room.pending
+      room.pending = []
+      for (const p of pending) updates.push({ doc: room.name, update: p.update })
+      const parsed = room.parsed
+      if (parsed?.kind === 'labels') {
+        const map = room.doc.getMap(LABELS_MAP_NAME)
+        for (const [itemKey, origin] of room.labelKeys) {
+          const change: LabelChange = {
+            project: parsed.project,
+            annotator: parsed.annotator,
+            itemKey,
+            entry: map.get(itemKey),
+          }
+          labels.push(change)
+          labelOrigins.set(change, origin)
+        }
+        room.labelKeys = new Map()
+      }
+      // State revealed to a peer is computed now, while it equals what this commit makes durable.
+      const sends = room.deferred.map((d) => ({ to: d.to, frame: d.make() }))
+      room.deferred = []
+      let compacted = false
+      if (room.logRows + pending.length > this.opts.compactAfterUpdates) {
+        compactions.push({ doc: room.name, state: Y.encodeStateAsUpdate(room.doc) })
+        compacted = true
+      }
+      room.inFlight++
+      return { room, pending, sends, compacted }
+    })
+    const batch: CommitBatch = { updates, labels, compactions }
+    this.commitChain = this.commitChain.then(async () => {
+      try {
+        const result = await this.opts.store.commit(batch)
+        for (const { room, pending, sends, compacted } of work) {
+          room.inFlight--
+          room.logRows = compacted ? 1 : room.logRows + pending.length
+          if (room.closed) continue
+          for (const { update, origin } of pending) {
+            const frame = encodeUpdate(update)
+            for (const conn of room.conns.keys()) if (conn !== origin) conn.send(frame)
+          }
+          for (const { to, frame } of sends) if (room.conns.has(to)) to.send(frame)
+          this.maybeIdle(room)
+        }
+        for (const { change, reason } of result.rejected) {
+          this.opts.log.warn('label kept out of the projection', {
+            doc: `labels/${change.project}/${change.annotator}`,
+            item: change.itemKey,
+            reason,
+          })
+          const origin = labelOrigins.get(change)
+          origin?.send(
+            encodeNotice({
+              level: 'error',
+              message: `label for item ${change.itemKey}: ${reason}`,
+              item: change.itemKey,
+            }),
+          )
+        }
+        waiter.resolve()
+      } catch (err) {
+        this.opts.log.error('commit failed; affected rooms are reloaded from disk', {
+          error: err instanceof Error ? err.message : String(err),
+          rooms: work.map((w) => w.room.name),
+        })
+        // Memory now holds changes the disk does not: drop the rooms so that they reload from
+        // the log, and close their peers, who still hold their edits and resend on reconnect.
+        for (const { room } of work) {
+          room.inFlight--
+          this.evict(room, CloseCode.internalError, 'could not persist; reconnect to retry')
+        }
+        waiter.reject(err)
+      }
+    })
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------
+
+  /** @internal */
+  touch(room: Room): void {
+    if (room.idleTimer !== undefined) {
+      this.opts.timers.clearTimeout(room.idleTimer)
+      room.idleTimer = undefined
+    }
+  }
+
+  /** @internal Schedules unloading a room nobody is in. */
+  maybeIdle(room: Room): void {
+    if (room.closed || room.conns.size > 0 || room.idleTimer !== undefined) return
+    room.idleTimer = this.opts.timers.setTimeout(() => {
+      room.idleTimer = undefined
+      if (room.conns.size > 0 || room.closed) return
+      if (room.busy) return this.maybeIdle(room)
+      this.rooms.delete(room.name)
+      room.destroy()
+    }, this.opts.idleUnloadMs)
+  }
+
+  private evict(room: Room, code: CloseCodeValue, reason: string): void {
+    if (room.closed) return
+    this.touch(room)
+    this.rooms.delete(room.name)
+    this.dirty.delete(room)
+    for (const conn of [...room.conns.keys()]) {
+      if (conn instanceof Connection) conn.close(code, reason)
+    }
+    room.destroy()
+  }
+
+  /** Waits for every pending change to be durable (used at shutdown and by tests). */
+  async drain(): Promise<void> {
+    if (this.flushScheduled || this.dirty.size > 0) await this.nextCommit.promise.catch(() => {})
+    await this.commitChain
+  }
+
+  async close(): Promise<void> {
+    await this.drain()
+    this.closed = true
+    for (const room of [...this.rooms.values()]) {
+      this.touch(room)
+      for (const conn of [...room.conns.keys()]) {
+        if (conn instanceof Connection) conn.close(CloseCode.goingAway, 'server shutting down')
+      }
+      room.destroy()
+    }
+    this.rooms.clear()
+  }
+}
+
+const LABELS_MAP_NAME = 'labels'
+
+function deferred(): {
+  promise: Promise<void>
+  resolve: () => void
+  reject: (e: unknown) => void
+} {
+  let resolve!: () => void
+  let reject!: (e: unknown) => void
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  // A commit nobody waits for must not crash the process as an unhandled rejection.
+  promise.catch(() => undefined)
+  return { promise, resolve, reject }
+}
+
+/** One peer in one room. Frames received before the room has loaded wait in order. */
+export class Connection implements Origin {
+  private room: Room | undefined
+  private queue: Uint8Array[] | undefined = []
+  private readonly bucket: TokenBucket
+  private open = true
+
+  constructor(
+    private readonly server: SyncServer,
+    private readonly socket: SocketLike,
+    readonly info: ConnectionInfo,
+    private readonly opts: SyncServerOptions,
+  ) {
+    this.bucket = new TokenBucket(opts.socketMessagesPerSecond, opts.socketMessageBurst, opts.clock)
+    server.room(info.room).then(
+      (room) => this.attach(room),
+      (err: unknown) => {
+        opts.log.error('could not load room', {
+          room: info.room,
+          error: err instanceof Error ? err.message : String(err),
+        })
+        this.close(CloseCode.internalError, 'could not load document')
+      },
+    )
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.open) this.socket.send(frame)
+  }
+
+  private attach(room: Room): void {
+    if (!this.open) {
+      this.server.maybeIdle(room)
+      return
+    }
+    this.room = room
+    this.server.touch(room)
+    room.conns.set(this, new Set())
+    // Step 1 asks the peer for what the server lacks; its answer carries the peer's offline edits.
+    this.send(encodeSyncStep1(room.doc))
+    const states = room.awareness.getStates()
+    if (states.size > 0) {
+      this.send(
+        encodeAwareness(
+          awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
+        ),
+      )
+    }
+    const queued = this.queue ?? []
+    this.queue = undefined
+    for (const frame of queued) {
+      if (!this.open) break
+      this.handle(frame)
+    }
+  }
+
+  /** Called by the transport for every binary frame. */
+  receive(frame: Uint8Array): void {
+    if (!this.open) return
+    if (!this.bucket.take()) {
+      this.close(CloseCode.flood, 'too many messages; slow down')
+      return
+    }
+    if (this.queue) this.queue.push(frame)
+    else this.handle(frame)
+  }
+
+  private handle(frame: Uint8Array): void {
+    const room = this.room
+    if (!room || room.closed) return
+    let message: ClientMessage
+    try {
+      message = decodeClientMessage(frame)
+    } catch (err) {
+      const reason = err instanceof FrameError ? err.message : 'malformed frame'
+      this.opts.log.warn('closing connection after a bad frame', {
+        room: this.info.room,
+        user: this.info.user,
+        reason,
+      })
+      this.close(CloseCode.malformed, reason)
+      return
+    }
+    switch (message.type) {
+      case 'step1': {
+        const make = (): Uint8Array => encodeSyncStep2(room.doc, message.stateVector)
+        // Never show a peer state that is not yet durable (SPEC.md rule 3).
+        if (room.busy) {
+          room.deferred.push({ to: this, make })
+          this.server.markDirty(room)
+        } else this.send(make())
+        return
+      }
+      case 'step2':
+      case 'update': {
+        if (message.empty) return
+        if (this.info.access !== 'write') {
+          this.send(encodePermissionDenied(`read-only access to ${this.info.room}: update refused`))
+          return
+        }
+        try {
+          Y.applyUpdate(room.doc, message.update, this)
+        } catch (err) {
+          this.close(
+            CloseCode.malformed,
+            `update could not be applied: ${String(err).slice(0, 60)}`,
+          )
+        }
+        return
+      }
+      case 'awareness': {
+        const owned = room.conns.get(this)
+        for (const entry of message.clients) {
+          // A peer may speak for the clients it introduced, or for ones nobody owns yet.
+          if (owned?.has(entry.clientId)) continue
+          for (const [other, ids] of room.conns) {
+            if (other !== this && ids.has(entry.clientId)) {
+              this.close(CloseCode.malformed, 'awareness update for another connection')
+              return
+            }
+          }
+        }
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, message.update, this)
+        return
+      }
+      case 'queryAwareness': {
+        const states = room.awareness.getStates()
+        this.send(
+          encodeAwareness(
+            awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
+          ),
+        )
+        return
+      }
+    }
+  }
+
+  /** The transport closed, or the server closes this connection. Idempotent. */
+  close(code?: CloseCodeValue, reason?: string): void {
+    if (!this.open) return
+    this.open = false
+    const room = this.room
+    if (room) {
+      const owned = room.conns.get(this)
+      room.conns.delete(this)
+      if (owned && owned.size > 0 && !room.closed) {
+        awarenessProtocol.removeAwarenessStates(room.awareness, [...owned], null)
+      }
+      this.server.maybeIdle(room)
+    }
+    if (code !== undefined) this.socket.close(code, reason ?? '')
+  }
+}

@@ -1,0 +1,151 @@
+import * as encoding from 'lib0/encoding'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import * as syncProtocol from 'y-protocols/sync'
+import * as Y from 'yjs'
+import { connectProvider, waitFor, waitSynced } from './helpers/clients'
+import { readAnnotations, readStoredDoc } from './helpers/disk'
+import { createFixture, type Fixture } from './helpers/project-fixture'
+import { openRaw } from './helpers/raw-socket'
+import { startServerProcess, type ServerProcess } from './helpers/server-process'
+
+let server: ServerProcess
+let fx: Fixture
+
+beforeAll(async () => {
+  server = await startServerProcess()
+  fx = await createFixture(server, { itemCount: 5 })
+})
+afterAll(async () => {
+  await server?.stop()
+})
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function syncFrame(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  write(e)
+  return encoding.toUint8Array(e)
+}
+
+/** Valid frames to mutate: step 1, label updates, text updates, awareness, query-awareness. */
+function seedFrames(items: string[]): Uint8Array[] {
+  const doc = new Y.Doc()
+  const frames: Uint8Array[] = [syncFrame((e) => syncProtocol.writeSyncStep1(e, doc))]
+  doc.on('update', (u: Uint8Array) => frames.push(syncFrame((e) => syncProtocol.writeUpdate(e, u))))
+  items.forEach((item, i) => doc.getMap('labels').set(item, { value: 'pos', at: i }))
+  doc.getText('intro').insert(0, 'hostile text')
+  frames.push(syncFrame((e) => syncProtocol.writeSyncStep2(e, doc)))
+  frames.push(Uint8Array.from([3]), Uint8Array.from([1, 1, 0]))
+  return frames
+}
+
+function mutate(frame: Uint8Array, random: () => number): Uint8Array {
+  const kind = Math.floor(random() * 6)
+  const out = Uint8Array.from(frame)
+  switch (kind) {
+    case 0: // flip bytes
+      for (let i = 0; i < 1 + random() * 4; i++) {
+        const at = Math.floor(random() * out.length)
+        out[at] = (out[at] ?? 0) ^ (1 << Math.floor(random() * 8))
+      }
+      return out
+    case 1: // truncate
+      return out.slice(0, Math.floor(random() * out.length))
+    case 2: // trailing garbage
+      return Uint8Array.from([
+        ...out,
+        ...Array.from({ length: 1 + random() * 20 }, () => Math.floor(random() * 256)),
+      ])
+    case 3: // huge varint lengths
+      return Uint8Array.from([0, 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3])
+    case 4: // unknown message type
+      return Uint8Array.from([Math.floor(4 + random() * 90), ...out.slice(1)])
+    default: // pure noise
+      return Uint8Array.from({ length: Math.floor(random() * 64) }, () =>
+        Math.floor(random() * 256),
+      )
+  }
+}
+
+it('1,000 random and mutated frames: server up, others keep syncing, document unchanged by them', async () => {
+  const room = `booklet/${fx.project}`
+  const a = connectProvider(server.wsUrl, room, fx.admin.token)
+  const b = connectProvider(server.wsUrl, room, fx.reviewer.api.token)
+  await Promise.all([waitSynced(a), waitSynced(b)])
+  a.doc.getText('intro').insert(0, 'Before. ')
+  await waitFor(() => b.doc.getText('intro').toString() === 'Before. ', 'b sees a')
+
+  const random = rng(7)
+  const frames = seedFrames(fx.items)
+  const annotator = fx.annotators[0]!
+  const targets = [
+    // read-only on the shared booklet: nothing it sends may change it
+    `${server.wsUrl}/${room}?token=${annotator.api.token}`,
+    // the attacker's own labels document, which it may write: only valid updates may land
+    `${server.wsUrl}/labels/${fx.project}/${annotator.id}?token=${annotator.api.token}`,
+  ]
+  let closedByServer = 0
+  for (let sent = 0; sent < 1000;) {
+    const raw = openRaw(targets[sent % 2]!)
+    await raw.opened
+    while (sent < 1000 && raw.ws.readyState === raw.ws.OPEN) {
+      const base = frames[Math.floor(random() * frames.length)]!
+      raw.ws.send(random() < 0.15 ? base : mutate(base, random))
+      sent++
+      if (sent % 25 === 0) await new Promise((r) => setTimeout(r, 1))
+    }
+    raw.ws.close()
+    const result = await raw.closed
+    if (result.closeCode === 4400) closedByServer++
+  }
+  expect(closedByServer).toBeGreaterThan(10)
+
+  // Others keep syncing.
+  b.doc.getText('intro').insert(0, 'After. ')
+  await waitFor(
+    () => a.doc.getText('intro').toString() === 'After. Before. ',
+    'a sees b after attack',
+  )
+  // The shared document holds exactly what the legitimate peers wrote.
+  await waitFor(
+    () => readStoredDoc(server.dataDir, room).getText('intro').toString() === 'After. Before. ',
+    'stored booklet',
+  )
+  const stored = readStoredDoc(server.dataDir, room)
+  expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(a.doc))
+  // Nothing outside the schema entered the projection.
+  for (const row of readAnnotations(server.dataDir, fx.project))
+    expect(['pos', 'neg', 'neutral']).toContain(row.value)
+  const health = await fetch(`${server.url}/api/health`)
+  expect(health.status).toBe(200)
+  a.destroy()
+  b.destroy()
+})
+
+it('a frame over the size limit closes that socket with 1009; others carry on', async () => {
+  const raw = openRaw(`${server.wsUrl}/booklet/${fx.project}?token=${fx.admin.token}`)
+  await raw.opened
+  raw.ws.send(new Uint8Array(2 * 1024 * 1024))
+  expect((await raw.closed).closeCode).toBe(1009)
+  const ok = connectProvider(server.wsUrl, `booklet/${fx.project}`, fx.admin.token)
+  await waitSynced(ok)
+  ok.destroy()
+})
+
+it('a flood from one socket closes it with 4529', async () => {
+  const raw = openRaw(`${server.wsUrl}/booklet/${fx.project}?token=${fx.admin.token}`)
+  await raw.opened
+  for (let i = 0; i < 20_000 && raw.ws.readyState === raw.ws.OPEN; i++)
+    raw.ws.send(Uint8Array.from([3]))
+  expect((await raw.closed).closeCode).toBe(4529)
+})
