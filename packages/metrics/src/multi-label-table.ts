@@ -1,0 +1,162 @@
+import { MetricsInputError } from './errors'
+import type { Annotation, TableOptions, Value } from './table'
+import { checkAnnotation, orderAnnotators, orderCategories } from './table'
+
+/**
+ * Multi-label annotations compiled into dense codes: one entry per (item, annotator) with the
+ * set of labels that annotator gave the item. Entries are grouped by item (compressed rows,
+ * sorted by annotator); the labels of entry e are `labelCodes[labelStart[e] ..
+ * labelStart[e + 1])`, ascending; `setOf[e]` numbers the distinct label sets `sets`.
+ */
+export interface MultiLabelTable {
+  readonly items: readonly string[]
+  readonly annotators: readonly string[]
+  readonly labels: readonly Value[]
+  readonly itemStart: Int32Array
+  readonly annotator: Int32Array
+  readonly labelStart: Int32Array
+  readonly labelCodes: Int32Array
+  readonly setOf: Int32Array
+  readonly sets: readonly (readonly number[])[]
+  /** Number of (item, annotator) entries. */
+  readonly size: number
+}
+
+/**
+ * Compiles multi-label annotations: every (item, annotator, value) triple adds `value` to that
+ * annotator's label set for the item (a repeated triple is the same label once). An annotator
+ * who gave an item no label is missing for it. `options.categories` orders the labels.
+ *
+ * Example:
+ * ```ts
+ * compileMultiLabelTable([
+ *   { item: 'q1', annotator: 'ann', value: 'billing' },
+ *   { item: 'q1', annotator: 'ann', value: 'urgent' },
+ *   { item: 'q1', annotator: 'bob', value: 'billing' },
+ * ]) // q1: ann {billing, urgent}, bob {billing}
+ * ```
+ */
+export function compileMultiLabelTable(
+  annotations: Iterable<Annotation>,
+  options: TableOptions = {},
+): MultiLabelTable {
+  const annotatorCode = new Map<string, number>()
+  const restrict = options.annotators !== undefined
+  for (const a of options.annotators ?? []) {
+    if (typeof a !== 'string') {
+      throw new MetricsInputError('invalid-option', `annotator ids must be strings, got ${a}`)
+    }
+    if (!annotatorCode.has(a)) annotatorCode.set(a, annotatorCode.size)
+  }
+  const itemCode = new Map<string, number>()
+  const items: string[] = []
+  const valueCode = new Map<Value, number>()
+  const distinct: Value[] = []
+  const itemsOf: number[] = []
+  const annotatorsOf: number[] = []
+  const valuesOf: number[] = []
+  let sawNumber = false
+  let sawString = false
+  let index = 0
+  for (const a of annotations) {
+    const { item, annotator, value } = checkAnnotation(a, index++)
+    let ann = annotatorCode.get(annotator)
+    if (ann === undefined) {
+      if (restrict) continue
+      ann = annotatorCode.size
+      annotatorCode.set(annotator, ann)
+    }
+    if (typeof value === 'number') sawNumber = true
+    else sawString = true
+    let it = itemCode.get(item)
+    if (it === undefined) {
+      it = items.length
+      itemCode.set(item, it)
+      items.push(item)
+    }
+    let v = valueCode.get(value)
+    if (v === undefined) {
+      v = distinct.length
+      valueCode.set(value, v)
+      distinct.push(value)
+    }
+    itemsOf.push(it)
+    annotatorsOf.push(ann)
+    valuesOf.push(v)
+  }
+  const { categories: labels, remap } = orderCategories(
+    distinct,
+    sawNumber,
+    sawString,
+    options.categories,
+  )
+  const { annotators, remap: annRemap } = orderAnnotators([...annotatorCode.keys()], restrict)
+
+  // Sort triples by (item, annotator, label) and collapse them into entries.
+  const n = itemsOf.length
+  const order = new Int32Array(n)
+  for (let e = 0; e < n; e++) order[e] = e
+  const ann = (e: number): number => annRemap[annotatorsOf[e] as number] as number
+  const lab = (e: number): number => remap[valuesOf[e] as number] as number
+  order.sort(
+    (x, y) => (itemsOf[x] as number) - (itemsOf[y] as number) || ann(x) - ann(y) || lab(x) - lab(y),
+  )
+  const itemStart = new Int32Array(items.length + 1)
+  const annotator: number[] = []
+  const labelStart: number[] = [0]
+  const labelCodes: number[] = []
+  let prevItem = -1
+  let prevAnn = -1
+  let prevLab = -1
+  for (let r = 0; r < n; r++) {
+    const e = order[r] as number
+    const it = itemsOf[e] as number
+    const a = ann(e)
+    const l = lab(e)
+    if (it !== prevItem || a !== prevAnn) {
+      if (annotator.length > 0) labelStart.push(labelCodes.length)
+      annotator.push(a)
+      itemStart[it + 1] = annotator.length
+      prevItem = it
+      prevAnn = a
+      prevLab = -1
+    }
+    if (l !== prevLab) {
+      labelCodes.push(l)
+      prevLab = l
+    }
+  }
+  if (annotator.length > 0) labelStart.push(labelCodes.length)
+  for (let i = 0; i < items.length; i++) {
+    if ((itemStart[i + 1] as number) < (itemStart[i] as number))
+      itemStart[i + 1] = itemStart[i] as number
+  }
+
+  // Number the distinct label sets.
+  const setCode = new Map<string, number>()
+  const sets: number[][] = []
+  const setOf = new Int32Array(annotator.length)
+  for (let e = 0; e < annotator.length; e++) {
+    const set = labelCodes.slice(labelStart[e] as number, labelStart[e + 1] as number)
+    const key = set.join(',')
+    let code = setCode.get(key)
+    if (code === undefined) {
+      code = sets.length
+      setCode.set(key, code)
+      sets.push(set)
+    }
+    setOf[e] = code
+  }
+  return Object.freeze({
+    items: Object.freeze(items),
+    annotators: Object.freeze(annotators),
+    labels: Object.freeze(labels),
+    itemStart,
+    annotator: Int32Array.from(annotator),
+    labelStart: Int32Array.from(labelStart),
+    labelCodes: Int32Array.from(labelCodes),
+    setOf,
+    sets: Object.freeze(sets.map((s) => Object.freeze(s))),
+    size: annotator.length,
+  })
+}
