@@ -1,0 +1,51 @@
+import { ConcordError } from '@concord/core'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { ServerContext } from '../context'
+import type { AppEnv } from './app-env'
+import { errorResponse } from './error-response'
+import { authRoutes } from './routes/auth-routes'
+import { importsRoutes, isImportPath } from './routes/imports-routes'
+import { itemsRoutes } from './routes/items-routes'
+import { membersRoutes } from './routes/members-routes'
+import { projectsRoutes } from './routes/projects-routes'
+import { queueRoutes } from './routes/queue-routes'
+import { usersRoutes } from './routes/users-routes'
+
+/**
+ * The REST API, all under /api. Every error, from any route or middleware, leaves through the
+ * one handler below as `{ error: { code, message, details } }`.
+ */
+export function createHttpApp(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+
+  const limit = bodyLimit({
+    maxSize: ctx.options.maxBodyBytes,
+    onError: () => {
+      throw new ConcordError(
+        'too_large',
+        `the request body is larger than the limit of ${ctx.options.maxBodyBytes} bytes`,
+      )
+    },
+  })
+  app.use('/api/*', (c, next) => (isImportPath(c.req.path) ? next() : limit(c, next)))
+
+  app.get('/api/health', (c) => c.json({ ok: true }))
+  app.route('/api/auth', authRoutes(ctx))
+  app.route('/api/users', usersRoutes(ctx))
+  app.route('/api/projects', projectsRoutes(ctx))
+  app.route('/api/projects', membersRoutes(ctx))
+  app.route('/api/projects', itemsRoutes(ctx))
+  app.route('/api/projects', importsRoutes(ctx))
+  app.route('/api/projects', queueRoutes(ctx))
+
+  app.notFound((c) =>
+    errorResponse(
+      new ConcordError('not_found', `no route ${c.req.method} ${c.req.path}`),
+      c,
+      ctx.log,
+    ),
+  )
+  app.onError((err, c) => errorResponse(err, c, ctx.log))
+  return app
+}

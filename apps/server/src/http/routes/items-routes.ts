@@ -1,0 +1,61 @@
+import { asItemId, asUserId, ConcordError, isId } from '@concord/core'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { ServerContext } from '../../context'
+import { getItem, itemKey, listItems } from '../../repos/items'
+import type { AppEnv } from '../app-env'
+import { requireProject } from '../project-access'
+import { readQuery } from '../read-input'
+import { requireUser } from '../require-user'
+
+export const MAX_ITEMS_PAGE = 1000
+
+const itemsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_ITEMS_PAGE).default(50),
+  cursor: z
+    .string()
+    .refine((s) => itemKey(s) !== undefined, 'not a cursor from a previous page')
+    .optional(),
+  q: z.string().max(200).optional(),
+  labelled: z.enum(['yes', 'no']).optional(),
+  annotator: z.string().refine(isId, 'not a user id').optional(),
+})
+
+/** /api/projects/:id/items: a project's items, for its members. */
+export function itemsRoutes(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.use(requireUser(ctx))
+
+  app.get('/:id/items', async (c) => {
+    const user = c.var.user
+    const { project, role } = await requireProject(ctx, user, c.req.param('id'), 'annotator')
+    const query = readQuery(c, itemsQuery)
+    // In blind mode an annotator does not learn what another annotator has labelled.
+    if (query.annotator && query.annotator !== user.id && role === 'annotator' && project.blind) {
+      throw new ConcordError(
+        'forbidden',
+        "in a blind project annotators see only their own labelling, not other annotators'",
+      )
+    }
+    const cursor = query.cursor === undefined ? undefined : itemKey(query.cursor)
+    const page = await listItems(ctx.db, project.id, {
+      limit: query.limit,
+      ...(cursor !== undefined ? { after: cursor } : {}),
+      ...(query.q !== undefined ? { q: query.q } : {}),
+      ...(query.labelled !== undefined ? { labelled: query.labelled } : {}),
+      ...(query.annotator !== undefined ? { annotator: asUserId(query.annotator) } : {}),
+    })
+    return c.json(page)
+  })
+
+  app.get('/:id/items/:itemId', async (c) => {
+    const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'annotator')
+    const itemId = c.req.param('itemId')
+    const item = await getItem(ctx.db, project.id, asItemId(itemId))
+    if (!item)
+      throw new ConcordError('not_found', `no item '${itemId.slice(0, 64)}' in this project`)
+    return c.json({ item })
+  })
+
+  return app
+}

@@ -1,0 +1,162 @@
+import { asUserId, ConcordError, type UserId } from '@concord/core'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import { hashPassword } from '../auth/passwords'
+import { randomId } from '../auth/random-id'
+import type { Clock } from '../clock'
+import type { Database, UsersTable } from '../db/database'
+
+export interface User {
+  readonly id: UserId
+  readonly username: string
+  readonly displayName: string
+  readonly isAdmin: boolean
+  readonly createdAt: number
+}
+
+export const MIN_PASSWORD_LENGTH = 8
+
+/** A new account, as the API and the CLI accept it. */
+export const userCreateSchema = z.strictObject({
+  username: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/,
+      'usernames use letters, digits, _ . @ - (at most 64, starting with a letter or digit)',
+    ),
+  displayName: z.string().trim().min(1).max(200).optional(),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `passwords have at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(1024),
+  isAdmin: z.boolean().default(false),
+})
+
+export type UserCreate = z.input<typeof userCreateSchema>
+
+/** User ids: `u_` and 12 random characters of [a-z0-9]. */
+export function newUserId(): UserId {
+  return asUserId(randomId('u_', 12))
+}
+
+export function toUser(
+  row: Pick<UsersTable, 'id' | 'username' | 'display_name' | 'is_admin' | 'created_at'>,
+): User {
+  return {
+    id: asUserId(row.id),
+    username: row.username,
+    displayName: row.display_name,
+    isAdmin: row.is_admin === 1,
+    createdAt: row.created_at,
+  }
+}
+
+const USER_COLUMNS = ['id', 'username', 'display_name', 'is_admin', 'created_at'] as const
+
+/**
+ * Creates an account (validated here too, since the CLI calls it directly). The display name
+ * defaults to the username. A taken username is a 409.
+ */
+export async function createUser(
+  db: Kysely<Database>,
+  input: UserCreate,
+  clock: Clock,
+): Promise<User> {
+  const valid = userCreateSchema.parse(input)
+  const taken = await findUserByUsername(db, valid.username)
+  if (taken) throw new ConcordError('conflict', `the username '${valid.username}' is taken`)
+  const row = {
+    id: newUserId(),
+    username: valid.username,
+    display_name: valid.displayName ?? valid.username,
+    password_hash: await hashPassword(valid.password),
+    is_admin: valid.isAdmin ? 1 : 0,
+    created_at: clock.now(),
+  }
+  try {
+    await db.insertInto('users').values(row).execute()
+  } catch (err) {
+    // A concurrent request took the name between the check and the insert.
+    if (isUniqueViolation(err)) {
+      throw new ConcordError('conflict', `the username '${valid.username}' is taken`)
+    }
+    throw err
+  }
+  return toUser(row)
+}
+
+export async function listUsers(db: Kysely<Database>): Promise<User[]> {
+  const rows = await db.selectFrom('users').select(USER_COLUMNS).orderBy('username').execute()
+  return rows.map(toUser)
+}
+
+export async function getUser(db: Kysely<Database>, id: string): Promise<User | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row && toUser(row)
+}
+
+/** With the password hash, for login only. */
+export async function findUserByUsername(
+  db: Kysely<Database>,
+  username: string,
+): Promise<(User & { readonly passwordHash: string }) | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select([...USER_COLUMNS, 'password_hash'])
+    .where('username', '=', username)
+    .executeTakeFirst()
+  return row && { ...toUser(row), passwordHash: row.password_hash }
+}
+
+/** Replaces a user's password (the CLI's reset); false when there is no such user. */
+export async function setUserPassword(
+  db: Kysely<Database>,
+  id: UserId,
+  password: string,
+): Promise<boolean> {
+  userCreateSchema.shape.password.parse(password)
+  const result = await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password) })
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/** SQLite and PostgreSQL both say "unique" in their constraint-violation messages. */
+export function isUniqueViolation(err: unknown): boolean {
+  if (!(err instanceof Error)) return false
+  const code = (err as { code?: unknown }).code
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505' ||
+    /unique/i.test(err.message)
+  )
+}
+
+/**
+ * Resolves references to users, each a user id or a username (an id wins when a string is both),
+ * to user ids. Unknown references are absent from the map.
+ */
+export async function resolveUsers(
+  db: Kysely<Database>,
+  refs: readonly string[],
+): Promise<Map<string, UserId>> {
+  const out = new Map<string, UserId>()
+  for (let i = 0; i < refs.length; i += 500) {
+    const chunk = refs.slice(i, i + 500)
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'username'])
+      .where((eb) => eb.or([eb('id', 'in', chunk), eb('username', 'in', chunk)]))
+      .execute()
+    for (const r of rows) if (!out.has(r.username)) out.set(r.username, asUserId(r.id))
+    for (const r of rows) out.set(r.id, asUserId(r.id))
+  }
+  return out
+}
