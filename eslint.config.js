@@ -42,6 +42,7 @@ export default tseslint.config(
       '.data/**',
       'test-artifacts/**',
       'bench-results/**',
+      '**/.tmp/**',
     ],
   },
   js.configs.recommended,

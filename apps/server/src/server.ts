@@ -13,6 +13,7 @@ import { nextTick, nodeTimers } from './sync/node-timers'
 import { SqlDocStore } from './sync/sql-doc-store'
 import { SyncServer } from './sync/sync-server'
 import { attachSyncEndpoint } from './sync/ws-adapter'
+import { staticWebApp } from './web/static-web-app'
 
 export interface RunningServer {
   readonly url: string
@@ -56,9 +57,25 @@ export async function startServer(
       : 'password: from CONCORD_ADMIN_PASSWORD'
     process.stdout.write(`Created admin account '${username}', ${shown}\n`)
   }
+  if (seeded.demoProjectId) {
+    const users = seeded.demoUsersCreated
+    const who = users
+      ? ` with users ${users.usernames.join(', ')}` +
+        (users.password
+          ? `, password: ${users.password}  (shown once; set CONCORD_DEMO_PASSWORD to choose it)`
+          : ' (password from CONCORD_DEMO_PASSWORD)')
+      : ''
+    process.stdout.write(
+      `Created demo project '${seeded.demoProjectId}' (${seeded.demoItems ?? 0} items)${who}\n`,
+    )
+  }
 
-  const app = createHttpApp(ctx)
-  const http = createAdaptorServer({ fetch: app.fetch }) as Server
+  const api = createHttpApp(ctx)
+  const web = staticWebApp()
+  const http = createAdaptorServer({
+    fetch: (req: Request) =>
+      new URL(req.url).pathname.startsWith('/api/') ? api.fetch(req) : web.fetch(req),
+  }) as Server
   const endpoint = attachSyncEndpoint(http, sync, {
     prefix: '/sync/',
     maxFrameBytes: options.maxFrameBytes,

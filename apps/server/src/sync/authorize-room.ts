@@ -60,7 +60,10 @@ export async function authorizeRoom(
   if (access === 'none') {
     return { ok: false, code: CloseCode.forbidden, reason: `no access to ${roomName}` }
   }
-  return { ok: true, info: { room: roomName, access, user: user.id } }
+  return {
+    ok: true,
+    info: { room: roomName, access, user: user.id, ack: url.searchParams.get('ack') === '1' },
+  }
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -13,7 +13,10 @@ import * as Y from 'yjs'
  *   1 awareness:   varUint8Array awarenessUpdate
  *   3 queryAwareness: nothing
  *   2 auth:        (server to client only) varUint 0 = permission denied, varString reason
- * Concord adds one server-to-client type, 100 notice: varString JSON {level, message, ...}.
+ * Concord adds two server-to-client types, which official clients ignore:
+ *   100 notice: varString JSON {level, message, ...}
+ *   101 ack:    varUint8Array state vector of this peer's updates that are now durable (sent
+ *               only to peers that asked with `?ack=1`, so the web app can show what is waiting)
  */
 export const MessageType = Object.freeze({
   sync: 0,
@@ -21,6 +24,7 @@ export const MessageType = Object.freeze({
   auth: 2,
   queryAwareness: 3,
   notice: 100,
+  ack: 101,
 } as const)
 
 export const SyncType = Object.freeze({ step1: 0, step2: 1, update: 2 } as const)
@@ -175,4 +179,22 @@ export function decodeNotice(frameBytes: Uint8Array): Notice | undefined {
   const decoder = decoding.createDecoder(frameBytes)
   if (decoding.readVarUint(decoder) !== MessageType.notice) return undefined
   return JSON.parse(decoding.readVarString(decoder)) as Notice
+}
+
+/** Acknowledges durable updates: the state vector they reach, merged over the batch. */
+export function encodeAck(updates: readonly Uint8Array[]): Uint8Array {
+  const clocks = new Map<number, number>()
+  for (const update of updates) {
+    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))) {
+      clocks.set(client, Math.max(clock, clocks.get(client) ?? 0))
+    }
+  }
+  return frame((e) => {
+    encoding.writeVarUint(e, MessageType.ack)
+    encoding.writeVarUint(e, clocks.size)
+    for (const [client, clock] of clocks) {
+      encoding.writeVarUint(e, client)
+      encoding.writeVarUint(e, clock)
+    }
+  })
 }

@@ -137,3 +137,19 @@ describe('SyncServer', () => {
     expect(store.logs.get('review/p')).toHaveLength(1)
   })
 })
+
+describe('acks', () => {
+  it('tells a peer that asked which of its updates are durable, after the commit', async () => {
+    const { server, store } = setup()
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a', ack: true })
+    const b = peer(server, { room: 'booklet/p', access: 'write', user: 'b' })
+    await settle()
+    const before = a.sent.length
+    a.conn.receive(updateFrame((d) => d.getText('t').insert(0, 'hello')))
+    await settle()
+    expect(store.logs.get('booklet/p')).toHaveLength(1)
+    const ack = a.sent.slice(before).find((f) => f[0] === MessageType.ack)
+    expect(ack).toBeDefined()
+    expect(b.sent.some((f) => f[0] === MessageType.ack)).toBe(false)
+  })
+})

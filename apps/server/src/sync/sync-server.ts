@@ -8,6 +8,7 @@ import { CloseCode, type CloseCodeValue } from './close-codes'
 import type { CommitBatch, DocStore, LabelChange } from './doc-store'
 import {
   decodeClientMessage,
+  encodeAck,
   encodeAwareness,
   encodeNotice,
   encodePermissionDenied,
@@ -48,6 +49,8 @@ export interface ConnectionInfo {
   readonly room: string
   readonly access: Exclude<Access, 'none'>
   readonly user: string
+  /** The peer asked for ack messages (type 101) once its updates are durable. */
+  readonly ack?: boolean
 }
 
 /** Origin of changes made by the server itself (imports, seeding, review decisions). */
@@ -182,10 +185,15 @@ export class SyncServer implements DocWriter {
           room.inFlight--
           room.logRows = compacted ? 1 : room.logRows + pending.length
           if (room.closed) continue
+          const acks = new Map<Connection, Uint8Array[]>()
           for (const { update, origin } of pending) {
             const frame = encodeUpdate(update)
             for (const conn of room.conns.keys()) if (conn !== origin) conn.send(frame)
+            if (origin instanceof Connection && origin.info.ack) {
+              acks.set(origin, [...(acks.get(origin) ?? []), update])
+            }
           }
+          for (const [conn, updates] of acks) conn.send(encodeAck(updates))
           for (const { to, frame } of sends) if (room.conns.has(to)) to.send(frame)
           this.maybeIdle(room)
         }

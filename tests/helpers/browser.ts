@@ -1,0 +1,45 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts')
+
+/**
+ * Browser tests need Debian's chromium. Locally they are skipped with a reason when it is
+ * missing; under CI=true a missing browser is an error, never a silent skip.
+ */
+export const browserAvailable: boolean = (() => {
+  if (existsSync(CHROMIUM_PATH)) return true
+  if (process.env.CI === 'true') {
+    throw new Error(
+      `CI=true but Chromium is missing at ${CHROMIUM_PATH}: .ci/run installs Debian's chromium`,
+    )
+  }
+  console.warn(
+    `Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  )
+  return false
+})()
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  })
+}
+
+export function artifactPath(name: string): string {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  return join(ARTIFACTS, name)
+}
