@@ -79,6 +79,14 @@ export interface AssignmentsTable {
   expires_at: Millis
 }
 
+export interface ItemFlagsTable {
+  project_id: string
+  item_id: number
+  user_id: string
+  note: string
+  created_at: Millis
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -88,6 +96,7 @@ export interface Database {
   doc_updates: DocUpdatesTable
   annotations: AnnotationsTable
   assignments: AssignmentsTable
+  item_flags: ItemFlagsTable
 }
 
 export type CreatedAt = ColumnType<Millis, Millis, never>

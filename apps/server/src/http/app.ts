@@ -5,6 +5,7 @@ import type { ServerContext } from '../context'
 import type { AppEnv } from './app-env'
 import { errorResponse } from './error-response'
 import { authRoutes } from './routes/auth-routes'
+import { flagsRoutes } from './routes/flags-routes'
 import { importsRoutes, isImportPath } from './routes/imports-routes'
 import { itemsRoutes } from './routes/items-routes'
 import { membersRoutes } from './routes/members-routes'
@@ -38,6 +39,7 @@ export function createHttpApp(ctx: ServerContext): Hono<AppEnv> {
   app.route('/api/projects', itemsRoutes(ctx))
   app.route('/api/projects', importsRoutes(ctx))
   app.route('/api/projects', queueRoutes(ctx))
+  app.route('/api/projects', flagsRoutes(ctx))
 
   app.notFound((c) =>
     errorResponse(
