@@ -43,3 +43,17 @@ export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true })
   return join(ARTIFACTS, name)
 }
+
+/** Signs in through the real form, as a person would (keyboard only). */
+export async function signIn(
+  page: import('playwright-core').Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(baseUrl + '/')
+  await page.locator('#username').fill(username)
+  await page.locator('#password').fill(password)
+  await page.keyboard.press('Enter')
+  await page.getByRole('heading', { name: 'Projects' }).waitFor({ timeout: 10_000 })
+}

@@ -185,7 +185,9 @@ export function decodeNotice(frameBytes: Uint8Array): Notice | undefined {
 export function encodeAck(updates: readonly Uint8Array[]): Uint8Array {
   const clocks = new Map<number, number>()
   for (const update of updates) {
-    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))) {
+    // parseUpdateMeta, not encodeStateVectorFromUpdate: the latter only counts clients whose
+    // structs start at clock 0, so it says nothing about an incremental update.
+    for (const [client, clock] of Y.parseUpdateMeta(update).to) {
       clocks.set(client, Math.max(clock, clocks.get(client) ?? 0))
     }
   }
@@ -197,4 +199,16 @@ export function encodeAck(updates: readonly Uint8Array[]): Uint8Array {
       encoding.writeVarUint(e, clock)
     }
   })
+}
+
+/** Re-encodes awareness entries (after dropping some) in the y-protocols awareness format. */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId)
+    encoding.writeVarUint(encoder, entry.clock)
+    encoding.writeVarString(encoder, JSON.stringify(entry.state))
+  }
+  return encoding.toUint8Array(encoder)
 }

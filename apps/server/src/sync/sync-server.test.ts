@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import * as syncProtocol from 'y-protocols/sync'
@@ -144,12 +145,63 @@ describe('acks', () => {
     const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a', ack: true })
     const b = peer(server, { room: 'booklet/p', access: 'write', user: 'b' })
     await settle()
+    // A second, incremental update from the same client: its ack must name that client's clock.
+    const local = new Y.Doc()
+    const frames: Uint8Array[] = []
+    local.on('update', (u: Uint8Array) => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, 0)
+      syncProtocol.writeUpdate(e, u)
+      frames.push(encoding.toUint8Array(e))
+    })
+    local.getText('t').insert(0, 'hello')
+    local.getText('t').insert(5, ' world')
+    for (const f of frames) a.conn.receive(f)
     const before = a.sent.length
-    a.conn.receive(updateFrame((d) => d.getText('t').insert(0, 'hello')))
     await settle()
-    expect(store.logs.get('booklet/p')).toHaveLength(1)
+    expect(store.logs.get('booklet/p')).toHaveLength(2)
     const ack = a.sent.slice(before).find((f) => f[0] === MessageType.ack)
     expect(ack).toBeDefined()
+    const decoder = decoding.createDecoder(ack!)
+    decoding.readVarUint(decoder)
+    expect(decoding.readVarUint(decoder)).toBe(1)
+    expect(decoding.readVarUint(decoder)).toBe(local.clientID)
+    expect(decoding.readVarUint(decoder)).toBe(11)
     expect(b.sent.some((f) => f[0] === MessageType.ack)).toBe(false)
+  })
+})
+
+describe('awareness', () => {
+  function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MessageType.awareness)
+    const inner = encoding.createEncoder()
+    encoding.writeVarUint(inner, 1)
+    encoding.writeVarUint(inner, clientId)
+    encoding.writeVarUint(inner, clock)
+    encoding.writeVarString(inner, JSON.stringify(state))
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
+    return encoding.toUint8Array(e)
+  }
+
+  it('relays states; an echo of another peer state is dropped, not applied and not fatal', async () => {
+    const { server } = setup()
+    const a = peer(server, { room: 'booklet/p', access: 'read', user: 'a' })
+    const b = peer(server, { room: 'booklet/p', access: 'read', user: 'b' })
+    await settle()
+    a.conn.receive(awarenessFrame(111, 1, { user: 'a' }))
+    expect(b.sent.at(-1)?.[0]).toBe(MessageType.awareness)
+    const bCount = b.sent.length
+    // b echoes a's state back (as the official client does), then claims it with a newer clock.
+    b.conn.receive(awarenessFrame(111, 1, { user: 'a' }))
+    b.conn.receive(awarenessFrame(111, 2, { user: 'evil' }))
+    expect(b.closes).toEqual([])
+    const room = await server.room('booklet/p')
+    expect(room.awareness.getStates().get(111)).toEqual({ user: 'a' })
+    expect(a.sent.filter((f) => f[0] === MessageType.awareness).length).toBe(0)
+    expect(b.sent.length).toBe(bCount)
+    // When a leaves, its state is removed for the others.
+    a.conn.close()
+    expect(b.sent.at(-1)?.[0]).toBe(MessageType.awareness)
   })
 })

@@ -9,6 +9,7 @@ import type { CommitBatch, DocStore, LabelChange } from './doc-store'
 import {
   decodeClientMessage,
   encodeAck,
+  encodeAwarenessEntries,
   encodeAwareness,
   encodeNotice,
   encodePermissionDenied,
@@ -411,18 +412,21 @@ export class Connection implements Origin {
         return
       }
       case 'awareness': {
-        const owned = room.conns.get(this)
-        for (const entry of message.clients) {
-          // A peer may speak for the clients it introduced, or for ones nobody owns yet.
-          if (owned?.has(entry.clientId)) continue
+        // A peer speaks for the clients it introduced or that nobody owns yet. The official
+        // client echoes other peers' states back, so entries owned elsewhere are dropped, not
+        // treated as an attack.
+        const allowed = message.clients.filter((entry) => {
           for (const [other, ids] of room.conns) {
-            if (other !== this && ids.has(entry.clientId)) {
-              this.close(CloseCode.malformed, 'awareness update for another connection')
-              return
-            }
+            if (other !== this && ids.has(entry.clientId)) return false
           }
-        }
-        awarenessProtocol.applyAwarenessUpdate(room.awareness, message.update, this)
+          return true
+        })
+        if (allowed.length === 0) return
+        const update =
+          allowed.length === message.clients.length
+            ? message.update
+            : encodeAwarenessEntries(allowed)
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this)
         return
       }
       case 'queryAwareness': {

@@ -74,8 +74,8 @@ export function makeRoom(name: string, opts: { userId: string; offline?: boolean
   }
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === provider || origin === persistence) return
-    const sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))
-    const clock = sv.get(doc.clientID)
+    // The clock this edit reaches (parseUpdateMeta also reads incremental updates).
+    const clock = Y.parseUpdateMeta(update).to.get(doc.clientID)
     if (clock !== undefined) saveWaiting([...waiting, [doc.clientID, clock]])
   })
 
