@@ -8,6 +8,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
+    // The bundle benchmark walks the manifest to size each route.
+    manifest: true,
   },
   server: {
     proxy: {

@@ -174,4 +174,19 @@ describe.skipIf(!browserAvailable)('annotate view in Chromium', () => {
     )
     expect(seen).toBe(200)
   })
+
+  it('"flag as ambiguous" puts the item on the reviewers\' list', async () => {
+    const a = await open('ann2')
+    const item = (await currentItem(a.page))!
+    await a.page.keyboard.press('n')
+    await a.page.keyboard.type('spam or marketing?')
+    await a.page.keyboard.press('Escape')
+    await a.page.keyboard.press('f')
+    await a.page.getByText('Flagged as ambiguous: reviewers will see it.').waitFor()
+    const reviewer = await open('rev')
+    await reviewer.page.goto(`${server.url}/p/${project}/flags`)
+    const row = reviewer.page.locator(`[data-testid="flags"] tr[data-item="${item}"]`)
+    await row.waitFor({ timeout: 5_000 })
+    expect(await row.textContent()).toContain('spam or marketing?')
+  })
 })

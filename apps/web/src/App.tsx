@@ -11,6 +11,7 @@ const BookletView = lazy(() => import('./views/BookletView'))
 const SettingsView = lazy(() => import('./views/SettingsView'))
 const NewProjectView = lazy(() => import('./views/NewProjectView'))
 const UsersView = lazy(() => import('./views/UsersView'))
+const FlagsView = lazy(() => import('./views/FlagsView'))
 
 export interface ProjectViewProps {
   project: ProjectSummary
@@ -56,6 +57,9 @@ export function App() {
             </Match>
             <Match when={match('/p/:id/settings', path())}>
               {(p) => <ProjectPage id={p().id!} view={SettingsView} />}
+            </Match>
+            <Match when={match('/p/:id/flags', path())}>
+              {(p) => <ProjectPage id={p().id!} view={FlagsView} />}
             </Match>
             <Match when={path().split('?')[0] === '/new-project'}>
               <NewProjectView />

@@ -17,6 +17,9 @@ export function Header(props: HeaderProps) {
       ? [
           { href: `/p/${props.project.id}/annotate`, label: 'Annotate' },
           { href: `/p/${props.project.id}/booklet`, label: 'Booklet' },
+          ...(props.project.role !== 'annotator'
+            ? [{ href: `/p/${props.project.id}/flags`, label: 'Flagged' }]
+            : []),
           ...(props.project.role === 'admin'
             ? [{ href: `/p/${props.project.id}/settings`, label: 'Settings' }]
             : []),

@@ -161,13 +161,12 @@ export default function AnnotateView(props: ProjectViewProps) {
   }
 
   const markPaint = (): void => {
-    if (!performance.getEntriesByName('label-key', 'mark').length) return
+    // The key press's mark, taken now: a quick next press must not be measured against this one.
+    const start = performance.getEntriesByName('label-key', 'mark').at(-1)?.startTime
+    performance.clearMarks('label-key')
+    if (start === undefined) return
     requestAnimationFrame(() =>
-      setTimeout(() => {
-        const m = performance.measure('label-to-paint', 'label-key')
-        ;(window.__concordLabelTimings ??= []).push(m.duration)
-        performance.clearMarks('label-key')
-      }, 0),
+      setTimeout(() => (window.__concordLabelTimings ??= []).push(performance.now() - start), 0),
     )
   }
 
