@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // From the label key press to the next item painted, in Chromium, over 200 items (issue 4
 // target: median under 30 ms). The page records performance marks itself (AnnotateView): a mark
 // at keydown, a measure after the next animation frame has been painted.
