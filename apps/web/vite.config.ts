@@ -10,6 +10,8 @@ export default defineConfig({
     sourcemap: false,
     // The bundle benchmark walks the manifest to size each route.
     manifest: true,
+    // Timing reports about plugins are noise for users running `npm start`.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   server: {
     proxy: {
