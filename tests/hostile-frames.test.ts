@@ -1,3 +1,4 @@
+import { createRandom } from '@concord/metrics'
 import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import * as syncProtocol from 'y-protocols/sync'
@@ -19,15 +20,10 @@ afterAll(async () => {
   await server?.stop()
 })
 
+/** A seeded source of floats in [0, 1): every run replays the same schedule. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = createRandom(seed)
+  return () => random.nextFloat()
 }
 
 function syncFrame(write: (e: encoding.Encoder) => void): Uint8Array {

@@ -1,3 +1,4 @@
+import { createRandom } from '@concord/metrics'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
@@ -7,16 +8,10 @@ import { createMemoryLogger } from '../logger'
 import { MemoryDocStore } from './doc-store'
 import { SyncServer, type Connection, type Timers } from './sync-server'
 
-/** mulberry32: small, seeded, good enough to shuffle deliveries. */
+/** A seeded source of floats in [0, 1): every run replays the same schedule. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = createRandom(seed)
+  return () => random.nextFloat()
 }
 
 const noTimers: Timers = { setTimeout: () => 0, clearTimeout: () => undefined }
