@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import type { LabelDefinition } from './label-schema'
 
 /**
@@ -44,58 +43,8 @@ export interface BookletDiscussion {
   readonly body: string
 }
 
-const singleLine = (what: string) =>
-  z
-    .string()
-    .min(1, `${what} is empty`)
-    .max(500)
-    .refine((s) => !/[\r\n]/.test(s) && s.trim() === s, `${what} is one trimmed line`)
-
-const block = z.string().max(100_000)
-
 export const BOOKLET_LABEL_ID = /^[A-Za-z0-9_.-]{1,64}$/
 export const BOOKLET_DATE = /^\d{4}-\d{2}-\d{2}$/
-
-/** Validates booklet content received as JSON (REST). The Markdown parser produces valid content. */
-export const bookletContentSchema = z.object({
-  title: singleLine('title'),
-  intro: block,
-  labels: z
-    .array(
-      z.object({
-        id: z.string().regex(BOOKLET_LABEL_ID, 'label ids use letters, digits, _ . - (at most 64)'),
-        name: singleLine('label name'),
-        definition: block,
-        includes: block,
-        excludes: block,
-      }),
-    )
-    .max(500),
-  examples: z
-    .array(
-      z.object({
-        itemId: singleLine('item id'),
-        label: z.string().regex(BOOKLET_LABEL_ID, 'not a label id'),
-        rationale: block,
-      }),
-    )
-    .max(10_000),
-  discussions: z
-    .array(
-      z.object({
-        date: z.string().regex(BOOKLET_DATE, 'dates are YYYY-MM-DD'),
-        title: z
-          .string()
-          .max(500)
-          .refine(
-            (s) => !/[\r\n]/.test(s) && s.trim() === s,
-            'discussion title is one trimmed line',
-          ),
-        body: block,
-      }),
-    )
-    .max(10_000),
-}) satisfies z.ZodType<BookletContent>
 
 /**
  * The canonical form of a booklet text field: line endings are '\n', and blank lines at the
