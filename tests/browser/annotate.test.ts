@@ -189,4 +189,13 @@ describe.skipIf(!browserAvailable)('annotate view in Chromium', () => {
     await row.waitFor({ timeout: 5_000 })
     expect(await row.textContent()).toContain('spam or marketing?')
   })
+
+  it('a booklet link (?item=<external id>) opens that item', async () => {
+    const { page } = await open('ann2')
+    await page.goto(`${server.url}/p/${project}/annotate?item=ext-42`)
+    await expect
+      .poll(() => page.locator('[data-testid="item-id"]').textContent(), { timeout: 10_000 })
+      .toBe('ext-42')
+    await page.getByText('reviewing a previous item').waitFor()
+  })
 })

@@ -105,7 +105,32 @@ export default function AnnotateView(props: ProjectViewProps) {
       setLoading(false)
     }
   }
-  onMount(() => void refill())
+  // A link from the booklet (?item=<external id>) opens that item first, as a previous item.
+  const openLinkedItem = async (): Promise<void> => {
+    const wanted = new URLSearchParams(window.location.search).get('item')
+    if (!wanted) return
+    try {
+      const res = await api<{ items: Item[] }>(
+        'GET',
+        `/api/projects/${encodeURIComponent(project().id)}/items?q=${encodeURIComponent(wanted)}&limit=20`,
+      )
+      const item = res.items.find((i) => i.externalId === wanted)
+      if (!item) {
+        setMessage(`No item '${wanted}' in this project.`)
+        return
+      }
+      batch(() => {
+        setHistory((h) => [...h.filter((i) => i.id !== item.id), item])
+        setBack(history().length - 1)
+      })
+    } catch (err) {
+      setMessage(err instanceof Error ? `Could not open item '${wanted}': ${err.message}` : '')
+    }
+  }
+  onMount(() => {
+    void openLinkedItem()
+    void refill()
+  })
   createEffect(
     on(
       () => queue().length,
