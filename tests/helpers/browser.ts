@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts')
@@ -46,7 +46,7 @@ export function artifactPath(name: string): string {
 
 /** Signs in through the real form, as a person would (keyboard only). */
 export async function signIn(
-  page: import('playwright-core').Page,
+  page: Page,
   baseUrl: string,
   username: string,
   password: string,
