@@ -14,6 +14,8 @@ export const labelEntrySchema = z.object({
   note: z.string().max(2000).optional(),
   /** Milliseconds since the epoch, set by the writer. */
   at: z.number().finite(),
+  /** The version of this label's booklet definition the annotator was shown. */
+  bookletVersion: z.number().int().positive().optional(),
 })
 
 export type LabelEntry = z.infer<typeof labelEntrySchema>

@@ -69,6 +69,19 @@ export interface AnnotationsTable {
   unsure: number
   note: string
   updated_at: Millis
+  /** The version of the label's booklet definition the annotator saw, when the client said. */
+  booklet_version: number | null
+}
+
+export interface AdjudicationsTable {
+  project_id: string
+  item_id: number
+  /** The decided label id (or ids joined by '|'). */
+  label: string
+  rationale: string
+  decided_by: string
+  decided_at: Millis
+  session_id: string | null
 }
 
 export interface AssignmentsTable {
@@ -97,6 +110,7 @@ export interface Database {
   annotations: AnnotationsTable
   assignments: AssignmentsTable
   item_flags: ItemFlagsTable
+  adjudications: AdjudicationsTable
 }
 
 export type CreatedAt = ColumnType<Millis, Millis, never>

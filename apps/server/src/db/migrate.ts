@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import { initial } from './migrations/0001-initial'
 import { itemFlags } from './migrations/0002-item-flags'
+import { review } from './migrations/0003-review'
 
 /** Versioned migrations, in order. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-item-flags': itemFlags,
+  '0003-review': review,
 }
 
 const provider: MigrationProvider = {

@@ -53,12 +53,12 @@ describe.each(implementations)('DocStore contract: %s', (_name, make) => {
         { doc: 'booklet/b', update: textUpdate(b, 'x') },
         { doc: 'booklet/a', update: textUpdate(a, 'two ') },
       ],
-      labels: [],
+      changes: [],
       compactions: [],
     })
     await store.commit({
       updates: [{ doc: 'booklet/a', update: textUpdate(a, 'three') }],
-      labels: [],
+      changes: [],
       compactions: [],
     })
     expect(replay(await store.load('booklet/a'))).toBe('one two three')
@@ -72,13 +72,13 @@ describe.each(implementations)('DocStore contract: %s', (_name, make) => {
     const updates = ['a', 'b', 'c'].map((s) => ({ doc: 'booklet/a', update: textUpdate(a, s) }))
     await store.commit({
       updates,
-      labels: [],
+      changes: [],
       compactions: [{ doc: 'booklet/a', state: Y.encodeStateAsUpdate(a) }],
     })
     expect(await store.load('booklet/a')).toHaveLength(1)
     await store.commit({
       updates: [{ doc: 'booklet/a', update: textUpdate(a, 'd') }],
-      labels: [],
+      changes: [],
       compactions: [],
     })
     expect(replay(await store.load('booklet/a'))).toBe('abcd')
@@ -128,15 +128,23 @@ describe('SqlDocStore only', () => {
     const { store, db, itemKey } = await withProject()
     const result = await store.commit({
       updates: [],
-      labels: [
-        { project: 'p', annotator: 'u1', itemKey, entry: { value: 'yes', at: 5 } },
-        { project: 'p', annotator: 'u2', itemKey, entry: { value: 'maybe', at: 5 } },
-        { project: 'p', annotator: 'u3', itemKey: '4242', entry: { value: 'no', at: 5 } },
-        { project: 'p', annotator: 'u4', itemKey, entry: { wrong: true } },
+      changes: [
+        { kind: 'label', project: 'p', annotator: 'u1', itemKey, entry: { value: 'yes', at: 5 } },
+        { kind: 'label', project: 'p', annotator: 'u2', itemKey, entry: { value: 'maybe', at: 5 } },
+        {
+          kind: 'label',
+          project: 'p',
+          annotator: 'u3',
+          itemKey: '4242',
+          entry: { value: 'no', at: 5 },
+        },
+        { kind: 'label', project: 'p', annotator: 'u4', itemKey, entry: { wrong: true } },
       ],
       compactions: [],
     })
-    expect(result.rejected.map((r) => r.change.annotator)).toEqual(['u2', 'u3', 'u4'])
+    expect(
+      result.rejected.map((r) => (r.change.kind === 'label' ? r.change.annotator : '')),
+    ).toEqual(['u2', 'u3', 'u4'])
     expect(result.rejected[0]!.reason).toMatch(/'maybe' is not a label/)
     expect(result.rejected[1]!.reason).toMatch(/not an item of project/)
     const rows = await db.db.selectFrom('annotations').selectAll().execute()
@@ -146,7 +154,7 @@ describe('SqlDocStore only', () => {
     // Deleting the entry removes the row and the count.
     await store.commit({
       updates: [],
-      labels: [{ project: 'p', annotator: 'u1', itemKey, entry: undefined }],
+      changes: [{ kind: 'label', project: 'p', annotator: 'u1', itemKey, entry: undefined }],
       compactions: [],
     })
     expect(await db.db.selectFrom('annotations').selectAll().execute()).toEqual([])
@@ -162,10 +170,97 @@ describe('SqlDocStore only', () => {
     await expect(
       store.commit({
         updates: [{ doc: 'labels/p/u1', update: textUpdate(doc, 'x') }],
-        labels: [{ project: 'p', annotator: 'u1', itemKey, entry: { value: 'yes', at: 1 } }],
+        changes: [
+          { kind: 'label', project: 'p', annotator: 'u1', itemKey, entry: { value: 'yes', at: 1 } },
+        ],
         compactions: [],
       }),
     ).rejects.toThrow()
     expect(await store.load('labels/p/u1')).toEqual([])
+  })
+
+  it('projects adjudications of items in the schema, rejects the rest, removes deleted ones', async () => {
+    const { store, db, itemKey } = await withProject()
+    const result = await store.commit({
+      updates: [],
+      changes: [
+        {
+          kind: 'adjudication',
+          project: 'p',
+          itemKey,
+          entry: { label: 'no', rationale: 'see rule 2', by: 'r1', at: 7 },
+        },
+        {
+          kind: 'adjudication',
+          project: 'p',
+          itemKey: '4242',
+          entry: { label: 'no', by: 'r1', at: 7 },
+        },
+        {
+          kind: 'adjudication',
+          project: 'p',
+          itemKey,
+          entry: { label: 'perhaps', by: 'r1', at: 8 },
+        },
+      ],
+      compactions: [],
+    })
+    // The last write for the item is invalid: the row goes, and both bad changes are reported.
+    expect(result.rejected.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/not an item of project/),
+      expect.stringMatching(/'perhaps' is not a label/),
+    ])
+    expect(await db.db.selectFrom('adjudications').selectAll().execute()).toEqual([])
+    await store.commit({
+      updates: [],
+      changes: [
+        {
+          kind: 'adjudication',
+          project: 'p',
+          itemKey,
+          entry: { label: 'yes', rationale: 'r', by: 'r1', at: 9, session: 's1' },
+        },
+      ],
+      compactions: [],
+    })
+    expect(await db.db.selectFrom('adjudications').selectAll().execute()).toEqual([
+      {
+        project_id: 'p',
+        item_id: Number(itemKey),
+        label: 'yes',
+        rationale: 'r',
+        decided_by: 'r1',
+        decided_at: 9,
+        session_id: 's1',
+      },
+    ])
+    await store.commit({
+      updates: [],
+      changes: [{ kind: 'adjudication', project: 'p', itemKey, entry: undefined }],
+      compactions: [],
+    })
+    expect(await db.db.selectFrom('adjudications').selectAll().execute()).toEqual([])
+  })
+
+  it('records the booklet version a label was made under', async () => {
+    const { store, db, itemKey } = await withProject()
+    await store.commit({
+      updates: [],
+      changes: [
+        {
+          kind: 'label',
+          project: 'p',
+          annotator: 'u1',
+          itemKey,
+          entry: { value: 'yes', at: 1, bookletVersion: 3 },
+        },
+      ],
+      compactions: [],
+    })
+    const row = await db.db
+      .selectFrom('annotations')
+      .select('booklet_version')
+      .executeTakeFirstOrThrow()
+    expect(row.booklet_version).toBe(3)
   })
 })

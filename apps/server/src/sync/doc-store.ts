@@ -3,7 +3,11 @@
  * the projections derived from them, written in one atomic commit per batch. SPEC.md states the
  * rules every implementation keeps; doc-store.contract.ts checks them on each.
  */
+/** A change to an entry that a projection follows: a label, or an adjudication. */
+export type ProjectedChange = LabelChange | AdjudicationChange
+
 export interface LabelChange {
+  readonly kind: 'label'
   readonly project: string
   readonly annotator: string
   /** The labels map key: an item id. */
@@ -12,16 +16,24 @@ export interface LabelChange {
   readonly entry: unknown
 }
 
+export interface AdjudicationChange {
+  readonly kind: 'adjudication'
+  readonly project: string
+  /** The adjudications map key: an item id. */
+  readonly itemKey: string
+  readonly entry: unknown
+}
+
 export interface CommitBatch {
   readonly updates: ReadonlyArray<{ readonly doc: string; readonly update: Uint8Array }>
-  readonly labels: readonly LabelChange[]
+  readonly changes: readonly ProjectedChange[]
   /** Documents whose whole log is replaced, after this batch's updates, by one merged state. */
   readonly compactions: ReadonlyArray<{ readonly doc: string; readonly state: Uint8Array }>
 }
 
 export interface CommitResult {
-  /** Label changes kept out of the projection, with the reason (unknown item, not in schema...). */
-  readonly rejected: ReadonlyArray<{ readonly change: LabelChange; readonly reason: string }>
+  /** Changes kept out of the projection, with the reason (unknown item, not in schema...). */
+  readonly rejected: ReadonlyArray<{ readonly change: ProjectedChange; readonly reason: string }>
 }
 
 export interface DocStore {

@@ -1,4 +1,4 @@
-import { LABELS_MAP, type Room as RoomName } from '@concord/core'
+import { ADJUDICATIONS_MAP, LABELS_MAP, type Room as RoomName } from '@concord/core'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { encodeAwareness } from './protocol'
@@ -23,8 +23,12 @@ export class Room {
   /** Each connection and the awareness client ids it controls. */
   readonly conns = new Map<Origin, Set<number>>()
   pending: PendingUpdate[] = []
-  /** labels rooms: item keys changed since the last commit, with the origin of the last change. */
-  labelKeys = new Map<string, Origin | null>()
+  /**
+   * The map a projection follows (labels rooms: `labels`; review rooms: `adjudications`), and its
+   * keys changed since the last commit with the origin of the last change.
+   */
+  readonly projectedMap: string | undefined
+  changedKeys = new Map<string, Origin | null>()
   /** Frames that reveal document state, held until the state they reveal is durable. */
   deferred: Array<{ readonly to: Origin; readonly make: () => Uint8Array }> = []
   /** Commits under way that carry this room's updates. */
@@ -51,11 +55,18 @@ export class Room {
       this.pending.push({ update, origin: isOrigin(origin) ? origin : null })
       onUpdate(this)
     })
-    if (parsed?.kind === 'labels') {
-      this.doc.getMap(LABELS_MAP).observe((event) => {
+    this.projectedMap =
+      parsed?.kind === 'labels'
+        ? LABELS_MAP
+        : parsed?.kind === 'review'
+          ? ADJUDICATIONS_MAP
+          : undefined
+    if (this.projectedMap !== undefined) {
+      this.doc.getMap(this.projectedMap).observe((event) => {
         const origin = event.transaction.origin
-        for (const key of event.keysChanged)
-          this.labelKeys.set(key, isOrigin(origin) ? origin : null)
+        for (const key of event.keysChanged) {
+          this.changedKeys.set(key, isOrigin(origin) ? origin : null)
+        }
       })
     }
     this.awareness.on(

@@ -2,13 +2,21 @@ import {
   checkLabelValue,
   encodeLabelValue,
   labelSchemaSchema,
+  parseAdjudicationEntry,
   parseLabelEntry,
   type LabelSchema,
 } from '@concord/core'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
-import type { CommitBatch, CommitResult, DocStore, LabelChange } from './doc-store'
+import type {
+  AdjudicationChange,
+  CommitBatch,
+  CommitResult,
+  DocStore,
+  LabelChange,
+  ProjectedChange,
+} from './doc-store'
 
 const INSERT_CHUNK = 200
 
@@ -34,13 +42,17 @@ export class SqlDocStore implements DocStore {
   }
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
-    if (batch.updates.length === 0 && batch.labels.length === 0 && batch.compactions.length === 0) {
+    if (
+      batch.updates.length === 0 &&
+      batch.changes.length === 0 &&
+      batch.compactions.length === 0
+    ) {
       return { rejected: [] }
     }
     return this.db.transaction().execute(async (trx) => {
       const now = this.clock.now()
       await appendUpdates(trx, batch.updates, now)
-      const rejected = await projectLabels(trx, batch.labels, now)
+      const rejected = await projectChanges(trx, batch.changes, now)
       for (const { doc, state } of batch.compactions) {
         const next = await nextSeq(trx, doc)
         await trx.deleteFrom('doc_updates').where('doc', '=', doc).execute()
@@ -86,103 +98,170 @@ async function appendUpdates(
   }
 }
 
-async function projectLabels(
+type Check<T> = { ok: true; entry: T } | { ok: false; reason: string }
+
+/**
+ * Projects label and adjudication entries into `annotations` and `adjudications`. An entry is
+ * projected only when its project exists, its key is an item of that project and its value is in
+ * the project's schema; anything else removes the row and is reported back as rejected.
+ */
+async function projectChanges(
   trx: Transaction<Database>,
-  changes: readonly LabelChange[],
+  changes: readonly ProjectedChange[],
   now: number,
 ): Promise<CommitResult['rejected']> {
   if (changes.length === 0) return []
-  const rejected: { change: LabelChange; reason: string }[] = []
+  const rejected: { change: ProjectedChange; reason: string }[] = []
   const schemas = new Map<string, LabelSchema | undefined>()
-  const touched = new Set<number>()
+  const labelCounts = new Set<number>()
   for (const change of changes) {
-    let schema = schemas.get(change.project)
-    if (!schemas.has(change.project)) {
-      const row = await trx
-        .selectFrom('projects')
-        .select('label_schema')
-        .where('id', '=', change.project)
-        .executeTakeFirst()
-      schema = row ? labelSchemaSchema.parse(JSON.parse(row.label_schema)) : undefined
-      schemas.set(change.project, schema)
-    }
-    const itemId = /^[1-9][0-9]{0,15}$/.test(change.itemKey) ? Number(change.itemKey) : undefined
-    const item =
-      itemId === undefined
-        ? undefined
-        : await trx
-            .selectFrom('items')
-            .select('id')
-            .where('id', '=', itemId)
-            .where('project_id', '=', change.project)
-            .executeTakeFirst()
-    const remove = async (): Promise<void> => {
-      if (item === undefined) return
-      await trx
-        .deleteFrom('annotations')
-        .where('item_id', '=', item.id)
-        .where('annotator_id', '=', change.annotator)
-        .execute()
-      touched.add(item.id)
-    }
-    if (change.entry === undefined) {
-      await remove()
-      continue
-    }
+    if (!schemas.has(change.project))
+      schemas.set(change.project, await loadSchema(trx, change.project))
+    const schema = schemas.get(change.project)
+    const itemId = await findItem(trx, change.project, change.itemKey)
+    if (itemId !== undefined) await removeRow(trx, change, itemId)
+    if (change.kind === 'label' && itemId !== undefined) labelCounts.add(itemId)
+    if (change.entry === undefined) continue
+
+    const parsed: Check<{ value: unknown }> =
+      change.kind === 'label'
+        ? mapCheck(parseLabelEntry(change.entry), (e) => ({ value: e.value }))
+        : mapCheck(parseAdjudicationEntry(change.entry), (e) => ({ value: e.label }))
     const reason =
       schema === undefined
         ? `project '${change.project}' does not exist`
-        : item === undefined
+        : itemId === undefined
           ? `item '${change.itemKey}' is not an item of project '${change.project}'`
-          : undefined
-    const parsed = parseLabelEntry(change.entry)
-    const checked = parsed.ok && schema ? checkLabelValue(schema, parsed.entry.value) : undefined
-    const why =
-      reason ?? (!parsed.ok ? parsed.reason : checked && !checked.ok ? checked.reason : undefined)
-    if (why !== undefined || !parsed.ok || !checked?.ok || item === undefined) {
-      rejected.push({ change, reason: why ?? 'invalid label' })
-      await remove()
+          : !parsed.ok
+            ? parsed.reason
+            : undefined
+    if (reason !== undefined || schema === undefined || itemId === undefined || !parsed.ok) {
+      rejected.push({ change, reason: reason ?? 'invalid entry' })
       continue
     }
+    const value = checkLabelValue(schema, parsed.entry.value)
+    if (!value.ok) {
+      rejected.push({ change, reason: value.reason })
+      continue
+    }
+    if (change.kind === 'label') {
+      await insertAnnotation(trx, change, itemId, encodeLabelValue(value.value), now)
+    } else {
+      await insertAdjudication(trx, change, itemId, encodeLabelValue(value.value))
+    }
+  }
+  for (const id of labelCounts) await recountLabels(trx, id)
+  return rejected
+}
+
+function mapCheck<A, B>(check: Check<A>, f: (a: A) => B): Check<B> {
+  return check.ok ? { ok: true, entry: f(check.entry) } : check
+}
+
+async function loadSchema(
+  trx: Transaction<Database>,
+  project: string,
+): Promise<LabelSchema | undefined> {
+  const row = await trx
+    .selectFrom('projects')
+    .select('label_schema')
+    .where('id', '=', project)
+    .executeTakeFirst()
+  return row ? labelSchemaSchema.parse(JSON.parse(row.label_schema)) : undefined
+}
+
+async function findItem(
+  trx: Transaction<Database>,
+  project: string,
+  key: string,
+): Promise<number | undefined> {
+  if (!/^[1-9][0-9]{0,15}$/.test(key)) return undefined
+  const row = await trx
+    .selectFrom('items')
+    .select('id')
+    .where('id', '=', Number(key))
+    .where('project_id', '=', project)
+    .executeTakeFirst()
+  return row?.id
+}
+
+async function removeRow(
+  trx: Transaction<Database>,
+  change: ProjectedChange,
+  itemId: number,
+): Promise<void> {
+  if (change.kind === 'label') {
     await trx
-      .insertInto('annotations')
-      .values({
-        project_id: change.project,
-        item_id: item.id,
-        annotator_id: change.annotator,
-        value: encodeLabelValue(checked.value),
-        unsure: parsed.entry.unsure ? 1 : 0,
-        note: parsed.entry.note ?? '',
-        updated_at: Number.isFinite(parsed.entry.at) ? parsed.entry.at : now,
-      })
-      .onConflict((oc) =>
-        oc.columns(['item_id', 'annotator_id']).doUpdateSet((eb) => ({
-          value: eb.ref('excluded.value'),
-          unsure: eb.ref('excluded.unsure'),
-          note: eb.ref('excluded.note'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute()
-    // A labelled slot is no longer a reservation: the label itself now counts toward K.
-    await trx
-      .deleteFrom('assignments')
-      .where('item_id', '=', item.id)
+      .deleteFrom('annotations')
+      .where('item_id', '=', itemId)
       .where('annotator_id', '=', change.annotator)
       .execute()
-    touched.add(item.id)
+  } else {
+    await trx.deleteFrom('adjudications').where('item_id', '=', itemId).execute()
   }
-  for (const id of touched) {
-    await trx
-      .updateTable('items')
-      .set((eb) => ({
-        label_count: eb
-          .selectFrom('annotations')
-          .select(eb.fn.countAll<number>().as('n'))
-          .where('annotations.item_id', '=', id),
-      }))
-      .where('id', '=', id)
-      .execute()
-  }
-  return rejected
+}
+
+async function insertAnnotation(
+  trx: Transaction<Database>,
+  change: LabelChange,
+  itemId: number,
+  value: string,
+  now: number,
+): Promise<void> {
+  const entry = parseLabelEntry(change.entry)
+  if (!entry.ok) return
+  await trx
+    .insertInto('annotations')
+    .values({
+      project_id: change.project,
+      item_id: itemId,
+      annotator_id: change.annotator,
+      value,
+      unsure: entry.entry.unsure ? 1 : 0,
+      note: entry.entry.note ?? '',
+      updated_at: Number.isFinite(entry.entry.at) ? entry.entry.at : now,
+      booklet_version: entry.entry.bookletVersion ?? null,
+    })
+    .execute()
+  // A labelled slot is no longer a reservation: the label itself now counts toward K.
+  await trx
+    .deleteFrom('assignments')
+    .where('item_id', '=', itemId)
+    .where('annotator_id', '=', change.annotator)
+    .execute()
+}
+
+async function insertAdjudication(
+  trx: Transaction<Database>,
+  change: AdjudicationChange,
+  itemId: number,
+  label: string,
+): Promise<void> {
+  const entry = parseAdjudicationEntry(change.entry)
+  if (!entry.ok) return
+  await trx
+    .insertInto('adjudications')
+    .values({
+      project_id: change.project,
+      item_id: itemId,
+      label,
+      rationale: entry.entry.rationale,
+      decided_by: entry.entry.by,
+      decided_at: entry.entry.at,
+      session_id: entry.entry.session ?? null,
+    })
+    .execute()
+}
+
+async function recountLabels(trx: Transaction<Database>, itemId: number): Promise<void> {
+  await trx
+    .updateTable('items')
+    .set((eb) => ({
+      label_count: eb
+        .selectFrom('annotations')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('annotations.item_id', '=', itemId),
+    }))
+    .where('id', '=', itemId)
+    .execute()
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock'
 import type { DocWriter } from '../context'
 import type { Logger } from '../logger'
 import { CloseCode, type CloseCodeValue } from './close-codes'
-import type { CommitBatch, DocStore, LabelChange } from './doc-store'
+import type { CommitBatch, DocStore, ProjectedChange } from './doc-store'
 import {
   decodeClientMessage,
   encodeAck,
@@ -113,7 +113,7 @@ export class SyncServer implements DocWriter {
     const room = await this.room(docName)
     this.touch(room)
     room.doc.transact(() => mutate(room.doc), SERVER_ORIGIN)
-    if (room.pending.length > 0 || room.labelKeys.size > 0) await this.nextCommit.promise
+    if (room.pending.length > 0 || room.changedKeys.size > 0) await this.nextCommit.promise
     this.maybeIdle(room)
   }
 
@@ -145,27 +145,32 @@ export class SyncServer implements DocWriter {
     const waiter = this.nextCommit
     this.nextCommit = deferred()
     const updates: Array<{ doc: string; update: Uint8Array }> = []
-    const labels: LabelChange[] = []
-    const labelOrigins = new Map<LabelChange, Origin | null>()
+    const changes: ProjectedChange[] = []
+    const changeOrigins = new Map<ProjectedChange, Origin | null>()
     const compactions: Array<{ doc: string; state: Uint8Array }> = []
     const work = rooms.map((room) => {
       const pending = room.pending
       room.pending = []
       for (const p of pending) updates.push({ doc: room.name, update: p.update })
       const parsed = room.parsed
-      if (parsed?.kind === 'labels') {
-        const map = room.doc.getMap(LABELS_MAP_NAME)
-        for (const [itemKey, origin] of room.labelKeys) {
-          const change: LabelChange = {
-            project: parsed.project,
-            annotator: parsed.annotator,
-            itemKey,
-            entry: map.get(itemKey),
-          }
-          labels.push(change)
-          labelOrigins.set(change, origin)
+      if (parsed && room.projectedMap !== undefined) {
+        const map = room.doc.getMap(room.projectedMap)
+        for (const [itemKey, origin] of room.changedKeys) {
+          const entry = map.get(itemKey)
+          const change: ProjectedChange =
+            parsed.kind === 'labels'
+              ? {
+                  kind: 'label',
+                  project: parsed.project,
+                  annotator: parsed.annotator,
+                  itemKey,
+                  entry,
+                }
+              : { kind: 'adjudication', project: parsed.project, itemKey, entry }
+          changes.push(change)
+          changeOrigins.set(change, origin)
         }
-        room.labelKeys = new Map()
+        room.changedKeys = new Map()
       }
       // State revealed to a peer is computed now, while it equals what this commit makes durable.
       const sends = room.deferred.map((d) => ({ to: d.to, frame: d.make() }))
@@ -178,7 +183,7 @@ export class SyncServer implements DocWriter {
       room.inFlight++
       return { room, pending, sends, compacted }
     })
-    const batch: CommitBatch = { updates, labels, compactions }
+    const batch: CommitBatch = { updates, changes, compactions }
     this.commitChain = this.commitChain.then(async () => {
       try {
         const result = await this.opts.store.commit(batch)
@@ -199,16 +204,19 @@ export class SyncServer implements DocWriter {
           this.maybeIdle(room)
         }
         for (const { change, reason } of result.rejected) {
-          this.opts.log.warn('label kept out of the projection', {
-            doc: `labels/${change.project}/${change.annotator}`,
+          const what = change.kind === 'label' ? 'label' : 'adjudication'
+          this.opts.log.warn(`${what} kept out of the projection`, {
+            doc:
+              change.kind === 'label'
+                ? `labels/${change.project}/${change.annotator}`
+                : `review/${change.project}`,
             item: change.itemKey,
             reason,
           })
-          const origin = labelOrigins.get(change)
-          origin?.send(
+          changeOrigins.get(change)?.send(
             encodeNotice({
               level: 'error',
-              message: `label for item ${change.itemKey}: ${reason}`,
+              message: `${what} for item ${change.itemKey}: ${reason}`,
               item: change.itemKey,
             }),
           )
@@ -282,8 +290,6 @@ export class SyncServer implements DocWriter {
     this.rooms.clear()
   }
 }
-
-const LABELS_MAP_NAME = 'labels'
 
 function deferred(): {
   promise: Promise<void>
