@@ -4,13 +4,17 @@ import { bodyLimit } from 'hono/body-limit'
 import type { ServerContext } from '../context'
 import type { AppEnv } from './app-env'
 import { errorResponse } from './error-response'
+import { agreementRoutes } from './routes/agreement-routes'
 import { authRoutes } from './routes/auth-routes'
+import { consensusRoutes } from './routes/consensus-routes'
 import { flagsRoutes } from './routes/flags-routes'
+import { hotspotsRoutes } from './routes/hotspots-routes'
 import { importsRoutes, isImportPath } from './routes/imports-routes'
 import { itemsRoutes } from './routes/items-routes'
 import { membersRoutes } from './routes/members-routes'
 import { projectsRoutes } from './routes/projects-routes'
 import { queueRoutes } from './routes/queue-routes'
+import { reviewRoutes } from './routes/review-routes'
 import { usersRoutes } from './routes/users-routes'
 
 /**
@@ -40,6 +44,10 @@ export function createHttpApp(ctx: ServerContext): Hono<AppEnv> {
   app.route('/api/projects', importsRoutes(ctx))
   app.route('/api/projects', queueRoutes(ctx))
   app.route('/api/projects', flagsRoutes(ctx))
+  app.route('/api/projects', agreementRoutes(ctx))
+  app.route('/api/projects', consensusRoutes(ctx))
+  app.route('/api/projects', hotspotsRoutes(ctx))
+  app.route('/api/projects', reviewRoutes(ctx))
 
   app.notFound((c) =>
     errorResponse(
