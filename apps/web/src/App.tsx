@@ -12,6 +12,8 @@ const SettingsView = lazy(() => import('./views/SettingsView'))
 const NewProjectView = lazy(() => import('./views/NewProjectView'))
 const UsersView = lazy(() => import('./views/UsersView'))
 const FlagsView = lazy(() => import('./views/FlagsView'))
+const DashboardView = lazy(() => import('./views/DashboardView'))
+const ReviewView = lazy(() => import('./views/ReviewView'))
 
 export interface ProjectViewProps {
   project: ProjectSummary
@@ -57,6 +59,12 @@ export function App() {
             </Match>
             <Match when={match('/p/:id/settings', path())}>
               {(p) => <ProjectPage id={p().id!} view={SettingsView} />}
+            </Match>
+            <Match when={match('/p/:id/dashboard', path())}>
+              {(p) => <ProjectPage id={p().id!} view={DashboardView} />}
+            </Match>
+            <Match when={match('/p/:id/review', path())}>
+              {(p) => <ProjectPage id={p().id!} view={ReviewView} />}
             </Match>
             <Match when={match('/p/:id/flags', path())}>
               {(p) => <ProjectPage id={p().id!} view={FlagsView} />}

@@ -17,8 +17,12 @@ export function Header(props: HeaderProps) {
       ? [
           { href: `/p/${props.project.id}/annotate`, label: 'Annotate' },
           { href: `/p/${props.project.id}/booklet`, label: 'Booklet' },
+          { href: `/p/${props.project.id}/review`, label: 'Review' },
           ...(props.project.role !== 'annotator'
-            ? [{ href: `/p/${props.project.id}/flags`, label: 'Flagged' }]
+            ? [
+                { href: `/p/${props.project.id}/flags`, label: 'Flagged' },
+                { href: `/p/${props.project.id}/dashboard`, label: 'Agreement' },
+              ]
             : []),
           ...(props.project.role === 'admin'
             ? [{ href: `/p/${props.project.id}/settings`, label: 'Settings' }]

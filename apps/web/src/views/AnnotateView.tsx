@@ -15,6 +15,7 @@ import { Header } from '../components/Header'
 import { Avatars, colorFor, createPresence } from '../components/Presence'
 import { api, ApiError, type Item } from '../lib/api'
 import { assignLabelKeys, keyForLabel } from '../lib/label-keys'
+import { bookletVersionFor } from '../lib/definition-version'
 import { createRoom } from '../lib/room'
 import { Link } from '../lib/router'
 import { user } from '../lib/session'
@@ -27,6 +28,7 @@ interface Entry {
   unsure?: boolean
   note?: string
   at: number
+  bookletVersion?: number
 }
 
 const PREFETCH = 20
@@ -199,6 +201,8 @@ export default function AnnotateView(props: ProjectViewProps) {
     const item = current()
     if (!item) return
     const entry: Entry = { value, at: Date.now() }
+    const version = bookletVersionFor(bookletRoom.doc, value)
+    if (version !== undefined) entry.bookletVersion = version
     if (unsure()) entry.unsure = true
     if (note().trim()) entry.note = note().trim().slice(0, 2000)
     labelsMap.set(String(item.id), entry)

@@ -1,4 +1,9 @@
 import { createSignal, Show } from 'solid-js'
+import {
+  bumpIfDefinitionChanged,
+  snapshotDefinition,
+  type DefinitionSnapshot,
+} from '../../lib/definition-version'
 import { CommitInput, EditToggle, onEscape } from './controls'
 import { Markdown } from './Markdown'
 import { createYMapFields, createYTextValue, ensureText, type LabelEntry } from './y-signals'
@@ -24,12 +29,16 @@ export function LabelSection(props: {
   const excludes = createYTextValue(() => fields.get('excludes'))
   const [editing, setEditing] = createSignal(false)
   let toggle: HTMLButtonElement | undefined
+  let before: DefinitionSnapshot | undefined
 
   const open = (): void => {
     map.doc?.transact(() => TEXT_KEYS.forEach((key) => ensureText(map, key)))
+    before = snapshotDefinition(map)
     setEditing(true)
   }
   const close = (): void => {
+    if (before) bumpIfDefinitionChanged(map, before)
+    before = undefined
     setEditing(false)
     toggle?.focus()
   }
