@@ -82,13 +82,21 @@ export async function startServer(
     authorize: (room, req, url) => authorizeRoom(ctx, room, req, url),
     log,
   })
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject)
-    http.listen(options.port, options.host, () => {
-      http.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject)
+      http.listen(options.port, options.host, () => {
+        http.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (err) {
+    // Port taken or not allowed: release what start-up opened before reporting.
+    endpoint.close()
+    await sync.close()
+    await database.close()
+    throw err
+  }
   const port = (http.address() as AddressInfo).port
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
   const url = `http://${host}:${port}`

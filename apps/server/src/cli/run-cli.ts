@@ -5,6 +5,7 @@ import type { CliIo } from './cli-io'
 import { importItemsCommand, importLabelsCommand } from './import-command'
 import { projectCreateCommand, projectListCommand } from './project-command'
 import { serveCommand } from './serve-command'
+import { describeSystemError } from './system-error'
 import { UsageError } from './usage-error'
 import { userAddCommand, userListCommand } from './user-command'
 
@@ -105,6 +106,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (err instanceof ConcordError) {
       io.stderr.write(`${prefix}: ${err.message}\n`)
+      return 1
+    }
+    const systemError = describeSystemError(err)
+    if (systemError !== undefined) {
+      io.stderr.write(`${prefix}: ${systemError}\n`)
       return 1
     }
     io.stderr.write(
