@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
@@ -18,7 +18,7 @@ export interface OpenedDatabase {
  * process kill, which is what "nothing is ever lost" promises.
  */
 export async function openDatabase(file: string): Promise<OpenedDatabase> {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  if (file !== ':memory:') ensureDirectory(dirname(file))
   const sqlite = new SQLite(file)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
@@ -38,4 +38,20 @@ export async function openDatabase(file: string): Promise<OpenedDatabase> {
       await db.destroy()
     },
   }
+}
+
+/**
+ * mkdir -p, one segment at a time. Node's recursive mkdirSync spins for ever on some pseudo file
+ * systems (/proc); creating each missing segment ourselves turns every failure into an error.
+ */
+export function ensureDirectory(dir: string): void {
+  const missing: string[] = []
+  let current = dir
+  while (!existsSync(current)) {
+    missing.push(current)
+    const parent = dirname(current)
+    if (parent === current) break
+    current = parent
+  }
+  for (const segment of missing.reverse()) mkdirSync(segment)
 }
