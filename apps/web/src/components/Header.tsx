@@ -20,7 +20,7 @@ export function Header(props: HeaderProps) {
           { href: `/p/${props.project.id}/review`, label: 'Review' },
           ...(props.project.role !== 'annotator'
             ? [
-                { href: `/p/${props.project.id}/flags`, label: 'Flagged' },
+                { href: `/p/${props.project.id}/flags`, label: 'Follow-up' },
                 { href: `/p/${props.project.id}/dashboard`, label: 'Agreement' },
               ]
             : []),

@@ -13,22 +13,47 @@ interface Flag {
   createdAt: number
 }
 
-/** Items annotators flagged as ambiguous: what reviewers take to the next review session. */
+interface RecheckEntry {
+  itemId: string
+  externalId: string
+  annotatorName: string
+  label: string
+  madeUnder: number
+  currentVersion: number
+  updatedAt: number
+}
+
+/**
+ * What reviewers follow up on: items annotators flagged as ambiguous, and labels made under a
+ * label definition that has changed since (to be checked again).
+ */
 export default function FlagsView(props: ProjectViewProps) {
   const [flags, { refetch }] = createResource(
     () => props.project.id,
     (id) => api<{ flags: Flag[] }>('GET', `/api/projects/${encodeURIComponent(id)}/flags`),
+  )
+  const [recheck, { refetch: refetchRecheck }] = createResource(
+    () => props.project.id,
+    (id) =>
+      api<{ recheck: RecheckEntry[] }>('GET', `/api/projects/${encodeURIComponent(id)}/recheck`),
   )
   return (
     <>
       <Header project={props.project} />
       <main class="page">
         <div style={{ display: 'flex', 'align-items': 'center', gap: '1rem' }}>
-          <h1 style={{ flex: 1 }}>Flagged as ambiguous</h1>
-          <button type="button" onClick={() => void refetch()}>
+          <h1 style={{ flex: 1 }}>Follow-up</h1>
+          <button
+            type="button"
+            onClick={() => {
+              void refetch()
+              void refetchRecheck()
+            }}
+          >
             Refresh
           </button>
         </div>
+        <h2>Flagged as ambiguous</h2>
         <Show when={flags.error}>
           <p class="error">{String(flags.error?.message ?? flags.error)}</p>
         </Show>
@@ -57,6 +82,51 @@ export default function FlagsView(props: ProjectViewProps) {
                         <td>{f.userName}</td>
                         <td>{f.note}</td>
                         <td class="muted">{new Date(f.createdAt).toLocaleString()}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
+          )}
+        </Show>
+        <h2>Made under an older definition</h2>
+        <Show when={recheck.error}>
+          <p class="error">{String(recheck.error?.message ?? recheck.error)}</p>
+        </Show>
+        <Show when={recheck()}>
+          {(res) => (
+            <Show
+              when={res().recheck.length > 0}
+              fallback={
+                <p class="muted">Every label was made under its label's current definition.</p>
+              }
+            >
+              <table class="card" aria-label="Labels to re-check" data-testid="recheck">
+                <thead>
+                  <tr>
+                    <th>Item</th>
+                    <th>Annotator</th>
+                    <th>Label</th>
+                    <th>Made under</th>
+                    <th>Now</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={res().recheck}>
+                    {(r) => (
+                      <tr data-item={r.itemId}>
+                        <td>
+                          <a
+                            href={`/p/${props.project.id}/annotate?item=${encodeURIComponent(r.externalId)}`}
+                          >
+                            {r.externalId}
+                          </a>
+                        </td>
+                        <td>{r.annotatorName}</td>
+                        <td>{r.label}</td>
+                        <td>v{r.madeUnder}</td>
+                        <td>v{r.currentVersion}</td>
                       </tr>
                     )}
                   </For>
