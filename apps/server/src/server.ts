@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import type { Server } from 'node:http'
 import { systemClock, type Clock } from './clock'
+import { warmAgreement } from './agreement/warm-up'
 import type { ServerContext } from './context'
 import { seedFirstStart } from './demo/seed'
 import { openDatabase } from './db/open-database'
@@ -101,6 +102,10 @@ export async function startServer(
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
   const url = `http://${host}:${port}`
   log.info(`Concord listening on ${url}`, { dataDir: options.dataDir })
+  // Reviewers' first dashboard request then answers from memory; failures only cost that speed.
+  void warmAgreement(ctx).catch((err: unknown) =>
+    log.warn('could not warm the agreement caches', { error: String(err) }),
+  )
 
   let closing: Promise<void> | undefined
   return {

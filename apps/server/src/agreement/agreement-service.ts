@@ -20,8 +20,10 @@ import {
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database'
 import { storeFor, type AnnotationStore } from './annotation-store'
-import { bootstrapIntervals, type BootstrapSettings } from './bootstrap'
+import { bootstrapIntervals, bootstrapSteps, type BootstrapSettings } from './bootstrap'
 import { buildTable, type AgreementFilter, type BuiltTable } from './build-table'
+import { hotspotStateOf } from './hotspot-state'
+import { aggregatesOf, deriveAgreement } from './incremental'
 
 export type { AgreementFilter } from './build-table'
 
@@ -38,6 +40,8 @@ export interface Coefficient {
   low: number | null
   high: number | null
   reason?: string
+  /** 'computing': low/high are null because the bootstrap is still running (ASYNC_CI_ITEMS). */
+  ciReason?: 'computing'
   n: number
 }
 
@@ -148,13 +152,15 @@ export async function userNames(
   return names
 }
 
-function coefficient(r: MetricResult, ci: { low: number; high: number }): Coefficient {
+/** `ci` undefined: the intervals are being computed in the background (see ASYNC_CI_ITEMS). */
+function coefficient(r: MetricResult, ci: { low: number; high: number } | undefined): Coefficient {
   const value = num(r.value)
   return {
     value,
-    low: value === null ? null : num(ci.low),
-    high: value === null ? null : num(ci.high),
+    low: value === null || !ci ? null : num(ci.low),
+    high: value === null || !ci ? null : num(ci.high),
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    ...(value !== null && !ci ? { ciReason: 'computing' as const } : {}),
     n: r.counts.items,
   }
 }
@@ -178,9 +184,19 @@ export function computeAgreement(
   now: number,
 ): AgreementResponse {
   const key = `agreement:${JSON.stringify(filter)}`
-  return memoized(store, key, () => {
+  return memoized(store, `${key}:ci${ciEpoch.get(store) ?? 0}`, () => {
     const schema = project.labelSchema
     const level = schema.ordered ? 'ordinal' : 'nominal'
+    // Unfiltered single-label requests (the dashboard's default) read the incremental sums.
+    if (Object.keys(filter).length === 0 && schema.kind === 'single') {
+      const agg = aggregatesOf(store)
+      if (agg) {
+        const d = deriveAgreement(store, agg, categoriesOf(schema), level)
+        // Two annotators switch kappa to Cohen's, computed on the table below.
+        if (d.annotators.length !== 2)
+          return fromAggregates(store, project, d, key, names, now, level)
+      }
+    }
     const built = tableOf(store, schema, filter)
     const t = built.table
     const alpha = krippendorffAlpha(t, { level })
@@ -191,8 +207,9 @@ export function computeAgreement(
     const cis = overallIntervals(
       store,
       key,
-      t,
-      [alpha, kappa, ac1, percent],
+      () => t,
+      t.items.length,
+      [alpha, kappa, ac1, percent].map((r) => r.value),
       [
         (x) => krippendorffAlpha(x, { level }).value,
         (x) => (cohen ? cohenKappa(x).value : fleissKappa(x).value),
@@ -221,10 +238,10 @@ export function computeAgreement(
         pairableItems: pairable,
       },
       overall: {
-        alpha: coefficient(alpha, cis[0]!),
-        kappa: { ...coefficient(kappa, cis[1]!), kind: cohen ? 'cohen' : 'fleiss' },
-        ac1: coefficient(ac1, cis[2]!),
-        percent: coefficient(percent, cis[3]!),
+        alpha: coefficient(alpha, cis?.[0]),
+        kappa: { ...coefficient(kappa, cis?.[1]), kind: cohen ? 'cohen' : 'fleiss' },
+        ac1: coefficient(ac1, cis?.[2]),
+        percent: coefficient(percent, cis?.[3]),
       },
       pairwise: {
         annotators: t.annotators.map((id) => ({ id, name: name(id) })),
@@ -247,13 +264,120 @@ export function computeAgreement(
   })
 }
 
+/**
+ * Tables with more items than this get their bootstrap intervals off the request path.
+ *
+ * The bootstrap (200 replicates x 4 statistics) costs ~150-250 ms whatever the project's size
+ * (m-out-of-n, m = 1,000), which alone would eat half the 500 ms budget of a first response. So
+ * on large tables the first answer carries `low`/`high` = null with `ciReason: 'computing'`, the
+ * intervals are computed on the same (immutable) table in a macrotask after the response, and
+ * the next request returns them (`ciEpoch` below invalidates the memoized response). Once
+ * present, intervals are reused until {@link CI_REFRESH_SHARE} of the labels changed, as before;
+ * while a refresh runs in the background the previous intervals keep being served. Small tables
+ * (every test fixture) still compute them inline, so their responses are unchanged.
+ */
+export const ASYNC_CI_ITEMS = 10_000
+const CI_SLICE_MS = 8
+
+/** Per store: bumped whenever background intervals land, part of the agreement memo key. */
+const ciEpoch = new WeakMap<AnnotationStore, number>()
+const ciPending = new WeakMap<AnnotationStore, Set<string>>()
+
+type IntervalList = { low: number; high: number }[]
+
+type Derived = ReturnType<typeof deriveAgreement>
+
+/** The response of computeAgreement from the incremental sums (same shape, same numbers). */
+function fromAggregates(
+  store: AnnotationStore,
+  project: ProjectInfo,
+  d: Derived,
+  key: string,
+  names: ReadonlyMap<string, string>,
+  now: number,
+  level: 'nominal' | 'ordinal',
+): AgreementResponse {
+  const schema = project.labelSchema
+  const asResult = (r: { value: number; reason?: string; n: number }): MetricResult => {
+    const reason = r.reason ?? (Number.isNaN(r.value) ? 'undefined' : undefined)
+    return {
+      value: reason !== undefined ? Number.NaN : r.value,
+      ...(reason !== undefined ? { reason } : {}),
+      counts: { items: r.n, annotators: 0, pairableValues: 0, categories: 0 },
+    }
+  }
+  const results = [d.alpha, d.fleiss, d.ac1, d.percent].map(asResult)
+  // The bootstrap (rarely: first answer, then every 0.5% of changes) needs the table itself.
+  const cis = overallIntervals(
+    store,
+    key,
+    () => tableOf(store, schema, {}).table,
+    d.items,
+    results.map((r) => r.value),
+    [
+      (x) => krippendorffAlpha(x, { level }).value,
+      (x) => fleissKappa(x).value,
+      (x) => gwetAC1(x).value,
+      (x) => percentAgreement(x).value,
+    ],
+  )
+  const name = (id: string) => names.get(id) ?? id
+  const A = d.annotators.length
+  const matrix = <T>(arr: ArrayLike<number>, f: (v: number) => T): T[][] =>
+    Array.from({ length: A }, (_, a) =>
+      Array.from({ length: A }, (_, b) => f(arr[a * A + b] as number)),
+    )
+  const labelNames = new Map(schema.labels.map((l) => [l.id, l.name]))
+  return {
+    computedAt: now,
+    level,
+    counts: { items: d.items, annotators: A, annotations: d.annotations, pairableItems: d.units },
+    overall: {
+      alpha: coefficient(results[0]!, cis?.[0]),
+      kappa: { ...coefficient(results[1]!, cis?.[1]), kind: 'fleiss' },
+      ac1: coefficient(results[2]!, cis?.[2]),
+      percent: coefficient(results[3]!, cis?.[3]),
+    },
+    pairwise: {
+      annotators: d.annotators.map((id) => ({ id, name: name(id) })),
+      kappa: matrix(d.pairwise.kappa, num),
+      alpha: matrix(d.pairwise.alpha, num),
+      shared: matrix(d.pairwise.shared, (v) => v),
+    },
+    perLabel: d.perLabel.map((r) => ({
+      label: r.label,
+      name: labelNames.get(r.label) ?? r.label,
+      alpha: num(r.alpha),
+      positiveAgreement: num(r.positive),
+      count: r.used,
+      ...(r.alphaReason !== undefined ? { reason: r.alphaReason } : {}),
+    })),
+    perAnnotator: d.perAnnotator.map((r) => ({
+      id: r.annotator,
+      name: name(r.annotator),
+      agreement: num(r.agreement),
+      items: r.compared,
+      rated: r.rated,
+      kappa: num(r.kappa),
+      ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    })),
+    weekly: d.weekly.map((w) => ({
+      week: new Date(w.start).toISOString().slice(0, 10),
+      alpha: num(w.alpha),
+      percent: num(w.percent),
+      annotations: w.annotations,
+    })),
+  }
+}
+
 function overallIntervals(
   store: AnnotationStore,
   key: string,
-  t: AnnotationTable,
-  results: readonly MetricResult[],
+  tableOf: () => AnnotationTable,
+  items: number,
+  estimates: readonly number[],
   stats: readonly ((t: AnnotationTable) => number)[],
-): { low: number; high: number }[] {
+): IntervalList | null {
   let m = intervals.get(store)
   if (!m) {
     m = new Map()
@@ -267,15 +391,53 @@ function overallIntervals(
   ) {
     return hit.value
   }
-  const value = bootstrapIntervals(
-    t,
-    results.map((r) => r.value),
-    stats,
-    CI_SETTINGS,
-  )
-  if (m.size > 32) m.clear()
-  m.set(key, { changes: store.changes, size: t.size, value })
-  return value
+  const changes = store.changes
+  const save = (value: IntervalList, t: AnnotationTable): IntervalList => {
+    const map = intervals.get(store) as NonNullable<ReturnType<typeof intervals.get>>
+    if (map.size > 32) map.clear()
+    map.set(key, { changes, size: t.size, value })
+    return value
+  }
+  if (items <= ASYNC_CI_ITEMS) {
+    const t = tableOf()
+    return save(bootstrapIntervals(t, estimates, stats, CI_SETTINGS), t)
+  }
+  let pending = ciPending.get(store)
+  if (!pending) {
+    pending = new Set()
+    ciPending.set(store, pending)
+  }
+  if (!pending.has(key)) {
+    pending.add(key)
+    // Sliced: at most ~CI_SLICE_MS of event-loop time per macrotask, so requests interleave.
+    let t: AnnotationTable | undefined
+    let steps: ReturnType<typeof bootstrapSteps> | undefined
+    const slice = () => {
+      try {
+        // The table (when the incremental path answered) is compiled in the first slice too.
+        t ??= tableOf()
+        steps ??= bootstrapSteps(t, estimates, stats, CI_SETTINGS)
+        const until = performance.now() + CI_SLICE_MS
+        for (;;) {
+          const r = steps.next()
+          if (r.done) {
+            save(r.value, t)
+            ciEpoch.set(store, (ciEpoch.get(store) ?? 0) + 1)
+            pending.delete(key)
+            return
+          }
+          if (performance.now() >= until) break
+        }
+        setTimeout(slice, 0)
+      } catch {
+        // Never crash the server from a timer: the intervals stay null and the next request
+        // that needs them schedules the bootstrap again.
+        pending.delete(key)
+      }
+    }
+    setTimeout(slice, 0)
+  }
+  return hit && hit.changes <= store.changes ? hit.value : null
 }
 
 function perLabel(
@@ -429,6 +591,8 @@ export function computeHotspotCore(
 ): HotspotCore {
   return memoized(store, `hotspots:${limit}:${flagsKey}`, () => {
     const schema = project.labelSchema
+    const fast = hotspotsFromState(store, project, flags, limit)
+    if (fast) return fast
     const built = tableOf(store, schema, {})
     const t = built.table
     const d = itemDisagreement(t)
@@ -571,4 +735,167 @@ export function computeHotspotCore(
       annotators,
     }
   })
+}
+
+/**
+ * computeHotspotCore from the incrementally kept per-item scores and sums (hotspot-state.ts):
+ * the same lists, with a top-N scan instead of scoring and sorting every item.
+ */
+function hotspotsFromState(
+  store: AnnotationStore,
+  project: ProjectInfo,
+  flags: ReadonlyMap<number, number>,
+  limit: number,
+): HotspotCore | undefined {
+  const declared = categoriesOf(project.labelSchema)
+  const extra = store.values.filter((v) => !declared.includes(v)).sort()
+  const cats = [...declared, ...extra]
+  const st = hotspotStateOf(store, cats, project.overlap)
+  if (!st) return undefined
+  const k = cats.length
+  type Cand = { id: number; score: number; ratings: number; i: number }
+  const before = (x: Cand, y: Cand) => y.score - x.score || y.ratings - x.ratings || x.id - y.id
+  const top: Cand[] = []
+  const offer = (c: Cand) => {
+    if (limit <= 0) return
+    if (top.length === limit && before(c, top[top.length - 1] as Cand) >= 0) return
+    let j = top.length
+    top.push(c)
+    while (j > 0 && before(c, top[j - 1] as Cand) < 0) {
+      top[j] = top[j - 1] as Cand
+      j--
+    }
+    top[j] = c
+    if (top.length > limit) top.pop()
+  }
+  const n = st.ids.length
+  for (let i = 0; i < n; i++) {
+    const id = st.ids[i] as number
+    const ent = st.entropy[i] as number
+    const s =
+      (Number.isFinite(ent) ? ent : 0) +
+      UNSURE_WEIGHT * (st.unsure[i] as number) +
+      FLAG_WEIGHT * (flags.get(id) ?? 0)
+    if (s > 0) offer({ id, score: s, ratings: st.ratings[i] as number, i })
+  }
+  for (const [id, f] of flags) {
+    if (!st.index.has(id)) offer({ id, score: FLAG_WEIGHT * f, ratings: 0, i: -1 })
+  }
+  const items = top.map((c) => {
+    const reasons: string[] = []
+    if (c.i >= 0) {
+      const distinct = st.distinct[c.i] as number
+      if (distinct > 1)
+        reasons.push(`${distinct} labels from ${plural(c.ratings, 'annotator', 'annotators')}`)
+      const u = st.unsure[c.i] as number
+      if (u > 0) reasons.push(`${u} marked unsure`)
+    }
+    const f = flags.get(c.id) ?? 0
+    if (f > 0) reasons.push(`flagged by ${f}`)
+    return { itemId: c.id, score: c.score, reasons }
+  })
+
+  // Label pairs (confusedPairs): off-diagonal coincidences and disagreeing pairs.
+  const catIndex = new Map(cats.map((c, i) => [c, i]))
+  const V = store.values.length
+  const catOf = store.values.map((v) => catIndex.get(v) as number)
+  const o = new Float64Array(k * k)
+  const raw = new Float64Array(k * k)
+  for (let m = 2; m <= st.ac; m++) {
+    for (let v = 0; v < V; v++) {
+      for (let w = 0; w < V; w++) {
+        const x = st.pairM[(m * st.vc + v) * st.vc + w] as number
+        if (x === 0) continue
+        const c = catOf[v] as number
+        const j = catOf[w] as number
+        if (c >= j) continue
+        raw[c * k + j] = (raw[c * k + j] as number) + x
+        o[c * k + j] = (o[c * k + j] as number) + x / (m - 1)
+      }
+    }
+  }
+  let pairs: { a: string; b: string; coincidences: number; pairs: number; c: number; j: number }[] =
+    []
+  for (let c = 0; c < k; c++) {
+    for (let j = c + 1; j < k; j++) {
+      const p = raw[c * k + j] as number
+      if (p > 0)
+        pairs.push({
+          a: cats[c] as string,
+          b: cats[j] as string,
+          coincidences: o[c * k + j] as number,
+          pairs: p,
+          c,
+          j,
+        })
+    }
+  }
+  pairs.sort((x, y) => y.coincidences - x.coincidences || y.pairs - x.pairs)
+  pairs = pairs.slice(0, limit)
+  const pairSlot = new Map<number, number>()
+  pairs.forEach((p, j) => {
+    pairSlot.set(p.c * k + p.j, j)
+    pairSlot.set(p.j * k + p.c, j)
+  })
+  const examples = pairs.map(() => [] as number[])
+  let open = pairs.length
+  for (const [itemId, list] of store.byItem) {
+    if (open === 0) break
+    if (list.length < 2) continue
+    const present: number[] = []
+    for (const slot of list) {
+      const c = catOf[store.val[slot] as number] as number
+      if (!present.includes(c)) present.push(c)
+    }
+    for (let x = 0; x < present.length; x++) {
+      for (let y = x + 1; y < present.length; y++) {
+        const j = pairSlot.get((present[x] as number) * k + (present[y] as number))
+        if (j === undefined) continue
+        const ex = examples[j] as number[]
+        if (ex.length < 5) {
+          ex.push(itemId)
+          if (ex.length === 5) open--
+        }
+      }
+    }
+  }
+
+  // Annotators against the project consensus.
+  const ids = [...store.annotators].sort()
+  const annotators = ids
+    .map((id) => {
+      const a = store.annotatorCode.get(id) as number
+      const mtx = new Float64Array(k * k)
+      for (let v = 0; v < V; v++) {
+        const row = catOf[v] as number
+        for (let col = 0; col < k; col++) {
+          const x = st.conf[(a * st.vc + v) * k + col] as number
+          if (x !== 0) mtx[row * k + col] = (mtx[row * k + col] as number) + x
+        }
+      }
+      let total = 0
+      let agree = 0
+      for (let x = 0; x < k * k; x++) total += mtx[x] as number
+      for (let x = 0; x < k; x++) agree += mtx[x * k + x] as number
+      return {
+        id,
+        departure: total > 0 ? 1 - agree / total : 0,
+        items: total,
+        labels: cats.map(String),
+        matrix: Array.from({ length: k }, (_, r) => Array.from(mtx.subarray(r * k, (r + 1) * k))),
+      }
+    })
+    .filter((x) => x.items > 0)
+    .sort((x, y) => y.departure - x.departure || y.items - x.items || (x.id < y.id ? -1 : 1))
+  return {
+    items,
+    labelPairs: pairs.map((p, j) => ({
+      a: p.a,
+      b: p.b,
+      count: p.pairs,
+      coincidences: p.coincidences,
+      examples: examples[j] as number[],
+    })),
+    annotators,
+  }
 }

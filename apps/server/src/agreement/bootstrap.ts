@@ -33,6 +33,23 @@ export function bootstrapIntervals(
   stats: readonly ((t: AnnotationTable) => number)[],
   settings: BootstrapSettings = {},
 ): Interval[] {
+  const steps = bootstrapSteps(table, estimates, stats, settings)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
+}
+
+/**
+ * {@link bootstrapIntervals} as a generator yielding after every replicate, so a caller can run
+ * it in slices between requests (same replicates, same order, same result).
+ */
+export function* bootstrapSteps(
+  table: AnnotationTable,
+  estimates: readonly number[],
+  stats: readonly ((t: AnnotationTable) => number)[],
+  settings: BootstrapSettings = {},
+): Generator<void, Interval[], void> {
   const replicates = settings.replicates ?? 200
   const confidence = settings.confidence ?? 0.95
   const n = table.items.length
@@ -78,6 +95,7 @@ export function bootstrapIntervals(
       const v = stat(replicate)
       if (Number.isFinite(v)) (values[s] as number[]).push(v)
     })
+    yield
   }
   return values.map((vs, s) => {
     const est = estimates[s] as number
