@@ -270,17 +270,15 @@ describe.skipIf(!browserAvailable)('review session', () => {
     const consensus = await fetch(`${server.url}/api/projects/${PROJECT}/consensus`, {
       headers: { authorization: `Bearer ${reviewer.token}` },
     })
-    // The consensus endpoint (agreement API), when it is served: the adjudicated label wins.
-    if (consensus.status !== 404) {
-      expect(consensus.status).toBe(200)
-      const body = (await consensus.json()) as {
-        items: Array<{ itemId: string; label: string | null; rule: string }>
-      }
-      for (const [item, decision] of Object.entries(decisions)) {
-        expect(body.items.find((i) => i.itemId === item)).toEqual(
-          expect.objectContaining({ label: decision.label, rule: 'adjudicated' }),
-        )
-      }
+    // The consensus endpoint: the adjudicated label wins.
+    expect(consensus.status).toBe(200)
+    const body = (await consensus.json()) as {
+      items: Array<{ itemId: string; label: string | null; rule: string }>
+    }
+    for (const [item, decision] of Object.entries(decisions)) {
+      expect(body.items.find((i) => i.itemId === item)).toEqual(
+        expect.objectContaining({ label: decision.label, rule: 'adjudicated' }),
+      )
     }
   })
 })
