@@ -1,0 +1,110 @@
+// What one group commit costs, in process (no server, no network): SqlDocStore.commit (Kysely over
+// better-sqlite3, as the server runs it) against the same statements prepared once on the raw
+// handle, with synchronous=FULL (the server's setting: an fsync per commit) and NORMAL. Each
+// commit carries one ~70-byte update, like the 10-client run where every edit is its own commit.
+// The event loop is blocked for the whole wall time of each commit.
+//
+//   npx tsx apps/server/bench/commit-cost.ts [--commits 2000]
+import { parseArgs } from 'node:util'
+import { join } from 'node:path'
+import * as Y from 'yjs'
+import { systemClock } from '../src/clock'
+import { openDatabase } from '../src/db/open-database'
+import { SqlDocStore } from '../src/sync/sql-doc-store'
+import { fmt, table } from './lib/report'
+import { isMain, tempDir, removeTempDir } from './lib/servers'
+
+function makeUpdates(n: number): Uint8Array[] {
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => updates.push(u))
+  for (let i = 0; i < n; i++) {
+    doc.transact(() => {
+      doc.getMap('labels').set(`i${i}`, `0:${i}:1795442986238.123`)
+      doc.getText('text').insert(0, 'abcdefgh')
+    })
+  }
+  return updates
+}
+
+interface Row {
+  how: string
+  sync: string
+  wall: number[]
+  cpuMs: number
+}
+
+async function measure(
+  how: 'kysely' | 'raw',
+  sync: 'FULL' | 'NORMAL',
+  updates: readonly Uint8Array[],
+): Promise<Row> {
+  const dir = tempDir('concord-commit-cost-')
+  const db = await openDatabase(join(dir, 'concord.db'))
+  db.sqlite.pragma(`synchronous = ${sync}`)
+  const wall: number[] = []
+  const doc = 'booklet/b0'
+  let commit: (u: Uint8Array) => Promise<unknown> | unknown
+  if (how === 'kysely') {
+    const store = new SqlDocStore(db.db, systemClock)
+    commit = (u) => store.commit({ updates: [{ doc, update: u }], changes: [], compactions: [] })
+  } else {
+    const max = db.sqlite.prepare(
+      'select coalesce(max(seq), 0) as m from doc_updates where doc = ?',
+    )
+    const insert = db.sqlite.prepare(
+      'insert into doc_updates (doc, seq, "update", created_at) values (?, ?, ?, ?)',
+    )
+    const tx = db.sqlite.transaction((u: Uint8Array) => {
+      insert.run(doc, (max.get(doc) as { m: number }).m + 1, u, Date.now())
+    })
+    commit = (u) => tx(u)
+  }
+  const cpu0 = process.cpuUsage()
+  for (const u of updates) {
+    const t0 = performance.now()
+    await commit(u)
+    wall.push(performance.now() - t0)
+  }
+  const cpu = process.cpuUsage(cpu0)
+  await db.close()
+  removeTempDir(dir)
+  return {
+    how: how === 'kysely' ? 'SqlDocStore.commit (Kysely)' : 'same SQL, prepared once (raw)',
+    sync,
+    wall,
+    cpuMs: (cpu.user + cpu.system) / 1000 / updates.length,
+  }
+}
+
+export async function commitCost(commits = 2000): Promise<string> {
+  const updates = makeUpdates(commits)
+  const rows: Row[] = []
+  for (const sync of ['FULL', 'NORMAL'] as const) {
+    for (const how of ['kysely', 'raw'] as const) rows.push(await measure(how, sync, updates))
+  }
+  const q = (xs: number[], p: number): number => {
+    const s = [...xs].sort((a, b) => a - b)
+    return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!
+  }
+  return [
+    `### One group commit of one update, ${commits} commits in a row`,
+    '',
+    table(
+      ['store', 'synchronous', 'wall ms p50', 'p99', 'max', 'CPU ms per commit'],
+      rows.map((r) => [
+        r.how,
+        r.sync,
+        fmt(q(r.wall, 0.5), 2),
+        fmt(q(r.wall, 0.99), 2),
+        fmt(Math.max(...r.wall), 1),
+        fmt(r.cpuMs, 3),
+      ]),
+    ),
+  ].join('\n')
+}
+
+if (isMain(import.meta.url)) {
+  const { values } = parseArgs({ options: { commits: { type: 'string', default: '2000' } } })
+  console.log(await commitCost(Number(values.commits)))
+}
