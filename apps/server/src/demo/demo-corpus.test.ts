@@ -19,14 +19,15 @@ describe('loadDemoCorpus', () => {
     expect(new Set(corpus.map((e) => e.text)).size).toBe(300)
   })
 
-  it('keeps the corpus group and id in the metadata', () => {
+  it('keeps the corpus group and id in the metadata, and out of the id annotators see', () => {
     for (const e of corpus) {
-      expect(e.externalId).toMatch(/^(easy-ham-[12]|hard-ham-1|spam-[12])-\d{5}$/)
+      expect(e.externalId).toMatch(/^mail-[0-9a-f]{8}$/)
       expect(e.metadata).toEqual({
         source: 'spamassassin',
-        group: e.externalId.replace(/-\d{5}$/, ''),
-        corpusId: e.externalId.replace(/-(\d{5})$/, '/$1'),
+        group: expect.stringMatching(/^(easy-ham-[12]|hard-ham-1|spam-[12])$/),
+        corpusId: expect.stringMatching(/^(easy-ham-[12]|hard-ham-1|spam-[12])\/\d{5}$/),
       })
+      expect(String(e.metadata.corpusId).startsWith(`${String(e.metadata.group)}/`)).toBe(true)
     }
   })
 
@@ -55,9 +56,7 @@ describe('loadDemoCorpus', () => {
     for (const example of booklet.examples)
       expect(ids.has(example.itemId), example.itemId).toBe(true)
     // Ids cited in the discussions' text are demo items too.
-    const cited = booklet.discussions.flatMap(
-      (d) => d.body.match(/\b(?:easy-ham-[12]|hard-ham-1|spam-[12])-\d{5}\b/g) ?? [],
-    )
+    const cited = booklet.discussions.flatMap((d) => d.body.match(/\bmail-[0-9a-f]{8}\b/g) ?? [])
     for (const id of cited) expect(ids.has(id), id).toBe(true)
   })
 })

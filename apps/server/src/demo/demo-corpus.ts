@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -12,7 +13,10 @@ import { emailToText, parseEmail } from './email-text'
 export type SpamAssassinGroup = 'easy-ham-1' | 'easy-ham-2' | 'hard-ham-1' | 'spam-1' | 'spam-2'
 
 export interface DemoEmail {
-  /** The item's external id, `<group>-<corpus id>` (e.g. `spam-2-00123`). */
+  /**
+   * The item's external id, `mail-<8 hex digits of the email's MD5>`: neutral on purpose, since an
+   * id naming the corpus group (spam, ham) would hand annotators the answer.
+   */
   readonly externalId: string
   readonly text: string
   readonly metadata: {
@@ -84,7 +88,7 @@ export function loadDemoCorpus(
         picked.push({
           order: raw.checksum?.value ?? file,
           email: {
-            externalId: `${group}-${raw.id}`,
+            externalId: `mail-${(raw.checksum?.value ?? createHash('md5').update(`${group}/${raw.id}`).digest('hex')).slice(0, 8)}`,
             text,
             metadata: { source: 'spamassassin', group, corpusId: `${group}/${raw.id}` },
           },
