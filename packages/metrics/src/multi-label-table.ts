@@ -1,6 +1,5 @@
-import { MetricsInputError } from './errors'
 import type { Annotation, TableOptions, Value } from './table'
-import { checkAnnotation, orderAnnotators, orderCategories } from './table'
+import { codeTriples } from './table'
 
 /**
  * Multi-label annotations compiled into dense codes: one entry per (item, annotator) with the
@@ -40,57 +39,16 @@ export function compileMultiLabelTable(
   annotations: Iterable<Annotation>,
   options: TableOptions = {},
 ): MultiLabelTable {
-  const annotatorCode = new Map<string, number>()
-  const restrict = options.annotators !== undefined
-  for (const a of options.annotators ?? []) {
-    if (typeof a !== 'string') {
-      throw new MetricsInputError('invalid-option', `annotator ids must be strings, got ${a}`)
-    }
-    if (!annotatorCode.has(a)) annotatorCode.set(a, annotatorCode.size)
-  }
-  const itemCode = new Map<string, number>()
-  const items: string[] = []
-  const valueCode = new Map<Value, number>()
-  const distinct: Value[] = []
-  const itemsOf: number[] = []
-  const annotatorsOf: number[] = []
-  const valuesOf: number[] = []
-  let sawNumber = false
-  let sawString = false
-  let index = 0
-  for (const a of annotations) {
-    const { item, annotator, value } = checkAnnotation(a, index++)
-    let ann = annotatorCode.get(annotator)
-    if (ann === undefined) {
-      if (restrict) continue
-      ann = annotatorCode.size
-      annotatorCode.set(annotator, ann)
-    }
-    if (typeof value === 'number') sawNumber = true
-    else sawString = true
-    let it = itemCode.get(item)
-    if (it === undefined) {
-      it = items.length
-      itemCode.set(item, it)
-      items.push(item)
-    }
-    let v = valueCode.get(value)
-    if (v === undefined) {
-      v = distinct.length
-      valueCode.set(value, v)
-      distinct.push(value)
-    }
-    itemsOf.push(it)
-    annotatorsOf.push(ann)
-    valuesOf.push(v)
-  }
-  const { categories: labels, remap } = orderCategories(
-    distinct,
-    sawNumber,
-    sawString,
-    options.categories,
-  )
-  const { annotators, remap: annRemap } = orderAnnotators([...annotatorCode.keys()], restrict)
+  const {
+    items,
+    itemsOf,
+    annotatorsOf,
+    valuesOf,
+    categories: labels,
+    remap,
+    annotators,
+    annRemap,
+  } = codeTriples(annotations, options, false)
 
   // Sort triples by (item, annotator, label) and collapse them into entries.
   const n = itemsOf.length

@@ -70,61 +70,9 @@ export function compileTable(
   annotations: Iterable<Annotation>,
   options: TableOptions = {},
 ): AnnotationTable {
-  const annotatorCode = new Map<string, number>()
-  const restrict = options.annotators !== undefined
-  if (options.annotators) {
-    for (const a of options.annotators) {
-      if (typeof a !== 'string') {
-        throw new MetricsInputError('invalid-option', `annotator ids must be strings, got ${a}`)
-      }
-      if (!annotatorCode.has(a)) annotatorCode.set(a, annotatorCode.size)
-    }
-  }
-  const itemCode = new Map<string, number>()
-  const items: string[] = []
-  const valueCode = new Map<Value, number>()
-  const distinct: Value[] = []
-  let itemsOf: number[] = []
-  let annotatorsOf: number[] = []
-  let valuesOf: number[] = []
-  let times: number[] | undefined
-  let sawNumber = false
-  let sawString = false
-  let index = 0
-  for (const a of annotations) {
-    const at = index++
-    const { item, annotator, value } = checkAnnotation(a, at)
-    let ann = annotatorCode.get(annotator)
-    if (ann === undefined) {
-      if (restrict) continue
-      ann = annotatorCode.size
-      annotatorCode.set(annotator, ann)
-    }
-    if (typeof value === 'number') sawNumber = true
-    else sawString = true
-    let it = itemCode.get(item)
-    if (it === undefined) {
-      it = items.length
-      itemCode.set(item, it)
-      items.push(item)
-    }
-    let v = valueCode.get(value)
-    if (v === undefined) {
-      v = distinct.length
-      valueCode.set(value, v)
-      distinct.push(value)
-    }
-    if (a.at !== undefined && times === undefined) {
-      times = new Array<number>(itemsOf.length).fill(Number.NaN)
-    }
-    if (times) times.push(a.at ?? Number.NaN)
-    itemsOf.push(it)
-    annotatorsOf.push(ann)
-    valuesOf.push(v)
-  }
-
-  const { categories, remap } = orderCategories(distinct, sawNumber, sawString, options.categories)
-  const { annotators, remap: annRemap } = orderAnnotators([...annotatorCode.keys()], restrict)
+  const coded = codeTriples(annotations, options, true)
+  const { items, times, categories, remap, annotators, annRemap } = coded
+  let { itemsOf, annotatorsOf, valuesOf } = coded
 
   // Counting sort by item into compressed rows.
   const n = itemsOf.length
@@ -175,6 +123,72 @@ export function compileTable(
     time,
     size: n,
   })
+}
+
+/**
+ * The coding pass both table compilers share: validates every triple, gives items, annotators
+ * and values dense codes in first-seen order (dropping annotators outside `options.annotators`),
+ * then orders the categories and annotators. `withTimes` also collects each triple's timestamp.
+ */
+export function codeTriples(
+  annotations: Iterable<Annotation>,
+  options: TableOptions,
+  withTimes: boolean,
+) {
+  const annotatorCode = new Map<string, number>()
+  const restrict = options.annotators !== undefined
+  for (const a of options.annotators ?? []) {
+    if (typeof a !== 'string') {
+      throw new MetricsInputError('invalid-option', `annotator ids must be strings, got ${a}`)
+    }
+    if (!annotatorCode.has(a)) annotatorCode.set(a, annotatorCode.size)
+  }
+  const itemCode = new Map<string, number>()
+  const items: string[] = []
+  const valueCode = new Map<Value, number>()
+  const distinct: Value[] = []
+  const itemsOf: number[] = []
+  const annotatorsOf: number[] = []
+  const valuesOf: number[] = []
+  let times: number[] | undefined
+  let sawNumber = false
+  let sawString = false
+  let index = 0
+  for (const a of annotations) {
+    const { item, annotator, value } = checkAnnotation(a, index++)
+    let ann = annotatorCode.get(annotator)
+    if (ann === undefined) {
+      if (restrict) continue
+      ann = annotatorCode.size
+      annotatorCode.set(annotator, ann)
+    }
+    if (typeof value === 'number') sawNumber = true
+    else sawString = true
+    let it = itemCode.get(item)
+    if (it === undefined) {
+      it = items.length
+      itemCode.set(item, it)
+      items.push(item)
+    }
+    let v = valueCode.get(value)
+    if (v === undefined) {
+      v = distinct.length
+      valueCode.set(value, v)
+      distinct.push(value)
+    }
+    if (withTimes) {
+      if (a.at !== undefined && times === undefined) {
+        times = new Array<number>(itemsOf.length).fill(Number.NaN)
+      }
+      if (times) times.push(a.at ?? Number.NaN)
+    }
+    itemsOf.push(it)
+    annotatorsOf.push(ann)
+    valuesOf.push(v)
+  }
+  const { categories, remap } = orderCategories(distinct, sawNumber, sawString, options.categories)
+  const { annotators, remap: annRemap } = orderAnnotators([...annotatorCode.keys()], restrict)
+  return { items, itemsOf, annotatorsOf, valuesOf, times, categories, remap, annotators, annRemap }
 }
 
 /** Validates one annotation; throws {@link MetricsInputError} naming its index. */
