@@ -110,6 +110,7 @@ function seed(database: OpenedDatabase): { users: string[] } {
 async function serve(database: OpenedDatabase) {
   const ctx: ServerContext = {
     db: database.db,
+    durable: database.durable,
     options,
     clock: systemClock,
     docs: createMemoryDocWriter(),

@@ -20,6 +20,8 @@ export interface DocWriter {
 /** What HTTP routes, the CLI and services are given. */
 export interface ServerContext {
   readonly db: Kysely<Database>
+  /** Resolves once every committed write is on stable storage (see OpenedDatabase.durable). */
+  readonly durable: () => Promise<void>
   readonly options: ServerOptions
   readonly clock: Clock
   readonly docs: DocWriter

@@ -36,9 +36,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const clock = deps.clock ?? systemClock
   const log = deps.log ?? createLogger(options.quiet)
-  const database = await openDatabase(options.dbFile)
+  const database = await openDatabase(options.dbFile, {
+    backgroundCheckpoints: true,
+    onCheckpointError: (message) => log.error(message),
+  })
   const sync = new SyncServer({
-    store: new SqlDocStore(database.db, clock),
+    store: new SqlDocStore(database.db, clock, database.durable),
     clock,
     log,
     schedule: nextTick,
@@ -48,7 +51,14 @@ export async function startServer(
     socketMessagesPerSecond: options.socketMessagesPerSecond,
     socketMessageBurst: options.socketMessageBurst,
   })
-  const ctx: ServerContext = { db: database.db, options, clock, docs: sync, log }
+  const ctx: ServerContext = {
+    db: database.db,
+    durable: database.durable,
+    options,
+    clock,
+    docs: sync,
+    log,
+  }
 
   const seeded = await seedFirstStart(ctx)
   if (seeded.adminCreated) {

@@ -46,9 +46,10 @@ export async function openOfflineContext(
   const { createLogDocWriter } = await import('../sync/log-doc-writer')
   const database = await openDatabase(options.dbFile)
   const log = createLogger(true)
-  const docs = createLogDocWriter(database.db, systemClock, log)
+  const docs = createLogDocWriter(database.db, systemClock, log, database.durable)
   return {
     db: database.db,
+    durable: database.durable,
     options,
     clock: systemClock,
     docs,

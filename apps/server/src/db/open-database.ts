@@ -4,37 +4,76 @@ import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import type { Database } from './database'
 import { migrateToLatest } from './migrate'
+import { cachingStatements } from './statement-cache'
+import { WalFlusher } from './wal-flusher'
+import { BackgroundCheckpoints } from './background-checkpoints'
 
 export interface OpenedDatabase {
   readonly db: Kysely<Database>
   /** The raw handle, for the few places that need a synchronous transaction or a checkpoint. */
   readonly sqlite: SQLite.Database
+  /**
+   * Resolves once every transaction committed before the call is on stable storage. Await it
+   * before revealing a write to anyone (a broadcast, an HTTP reply): commits themselves do not
+   * wait for the disk.
+   */
+  durable(): Promise<void>
   close(): Promise<void>
 }
 
 /**
  * Opens (creating if needed) the SQLite file and migrates it. WAL lets readers run beside the
- * single writer; synchronous=FULL makes every committed update survive a power cut, not only a
- * process kill, which is what "nothing is ever lost" promises.
+ * single writer. Commits run with synchronous=NORMAL, which survives a process kill but not a
+ * power cut by itself; `durable()` supplies the fsync of synchronous=FULL off the event loop (see
+ * WalFlusher), which is what "nothing is ever lost" promises.
  */
-export async function openDatabase(file: string): Promise<OpenedDatabase> {
+export interface OpenOptions {
+  /**
+   * Checkpoint the log from a worker thread instead of inside commits (see
+   * BackgroundCheckpoints). For the server; short-lived tools keep SQLite's default.
+   */
+  readonly backgroundCheckpoints?: boolean
+  /** Where a failed checkpoint is reported. */
+  readonly onCheckpointError?: (message: string) => void
+}
+
+export async function openDatabase(
+  file: string,
+  options: OpenOptions = {},
+): Promise<OpenedDatabase> {
   if (file !== ':memory:') ensureDirectory(dirname(file))
   const sqlite = new SQLite(file)
   sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cachingStatements(sqlite) }),
+  })
   try {
     await migrateToLatest(db as Kysely<unknown>)
   } catch (err) {
     await db.destroy()
     throw err
   }
+  const flusher = file === ':memory:' ? undefined : new WalFlusher(`${file}-wal`)
+  const checkpoints =
+    options.backgroundCheckpoints && file !== ':memory:'
+      ? new BackgroundCheckpoints(file, sqlite)
+      : undefined
+  if (checkpoints) {
+    checkpoints.onReport = (r) => {
+      if (!r.ok) options.onCheckpointError?.(r.error ?? 'checkpoint failed')
+    }
+  }
   return {
     db,
     sqlite,
+    durable: () => flusher?.flush() ?? Promise.resolve(),
     close: async () => {
+      await checkpoints?.stop()
+      await flusher?.flush()
+      flusher?.close()
       await db.destroy()
     },
   }

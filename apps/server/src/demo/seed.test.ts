@@ -21,7 +21,8 @@ afterEach(async () => {
 async function context(options: { seedDemo?: boolean; adminPassword?: string } = {}) {
   const t = await createTestContext({
     options: { seedDemo: true, ...options },
-    docs: ({ database, clock }) => createLogDocWriter(database.db, clock, createMemoryLogger()),
+    docs: ({ database, clock }) =>
+      createLogDocWriter(database.db, clock, createMemoryLogger(), database.durable),
   })
   open.push(t)
   return t
@@ -118,7 +119,7 @@ describe('seedFirstStart', () => {
     expect(await t.ctx.docs.read('booklet/demo', readBookletFromDoc)).toEqual(expected)
 
     // A fresh writer reads the document back from the log alone.
-    const fresh = createLogDocWriter(t.ctx.db, t.clock, createMemoryLogger())
+    const fresh = createLogDocWriter(t.ctx.db, t.clock, createMemoryLogger(), t.database.durable)
     try {
       expect(await fresh.read('booklet/demo', readBookletFromDoc)).toEqual(expected)
       const examples = await fresh.read('booklet/demo', (doc) => doc.getArray('examples').toJSON())

@@ -35,6 +35,13 @@ export function createHttpApp(ctx: ServerContext): Hono<AppEnv> {
   })
   app.use('/api/*', (c, next) => (isImportPath(c.req.path) ? next() : limit(c, next)))
 
+  // Commits do not wait for the disk (see WalFlusher): a reply that confirms a write waits here
+  // until the write would survive a power cut.
+  app.use('/api/*', async (c, next) => {
+    await next()
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await ctx.durable()
+  })
+
   app.get('/api/health', (c) => c.json({ ok: true }))
   app.route('/api/auth', authRoutes(ctx))
   app.route('/api/users', usersRoutes(ctx))

@@ -118,7 +118,12 @@ describe('importLabels through the real sync writer', () => {
   it('the projection fills annotations and label counts from the imported labels', async () => {
     const t = await createTestApp({
       docs: ({ database, clock }) =>
-        createLogDocWriter(database.db, clock, { info() {}, warn() {}, error() {} }),
+        createLogDocWriter(
+          database.db,
+          clock,
+          { info() {}, warn() {}, error() {} },
+          database.durable,
+        ),
     })
     try {
       const project = (await t.project({ id: 'real', overlap: 2 })).id

@@ -17,7 +17,8 @@ describe('nextItems', () => {
     t = await createTestApp({
       options: { assignmentTtlMs: TTL },
       // The real writer, so labels reach `annotations` and `label_count` through the projection.
-      docs: ({ database, clock }) => createLogDocWriter(database.db, clock, createMemoryLogger()),
+      docs: ({ database, clock }) =>
+        createLogDocWriter(database.db, clock, createMemoryLogger(), database.durable),
     })
   })
   afterEach(() => t.close())

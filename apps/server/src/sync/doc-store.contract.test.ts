@@ -30,7 +30,7 @@ afterEach(async () => {
 async function sqlStore(): Promise<{ store: SqlDocStore; db: OpenedDatabase }> {
   const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'concord-store-')), 'concord.db'))
   opened.push(db)
-  return { store: new SqlDocStore(db.db, { now: () => 1000 }), db }
+  return { store: new SqlDocStore(db.db, { now: () => 1000 }, db.durable), db }
 }
 
 const implementations: Array<[string, () => Promise<DocStore>]> = [
@@ -123,6 +123,23 @@ describe('SqlDocStore only', () => {
       .executeTakeFirstOrThrow()
     return { store, db, itemKey: String(item.id) }
   }
+
+  it('commits without waiting for the disk; durable() waits for the database flush', async () => {
+    const { db } = await sqlStore()
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    const store = new SqlDocStore(db.db, { now: () => 1000 }, () => gate)
+    const update = textUpdate(new Y.Doc(), 'x')
+    await store.commit({ updates: [{ doc: 'd', update }], changes: [], compactions: [] })
+    expect(await store.load('d')).toHaveLength(1)
+    let flushed = false
+    const durable = store.durable().then(() => (flushed = true))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(flushed).toBe(false)
+    release()
+    await durable
+    expect(flushed).toBe(true)
+  })
 
   it('projects valid labels, rejects the rest with a reason, and counts labels per item', async () => {
     const { store, db, itemKey } = await withProject()

@@ -39,8 +39,13 @@ export interface CommitResult {
 export interface DocStore {
   /** Every stored update of `doc`, oldest first; empty for a new document. */
   load(doc: string): Promise<Uint8Array[]>
-  /** Appends and projects atomically: after a throw, nothing of the batch is stored. */
+  /**
+   * Appends and projects atomically: after a throw, nothing of the batch is stored. Once it
+   * resolves, the batch survives the server process being killed, not yet a power cut.
+   */
   commit(batch: CommitBatch): Promise<CommitResult>
+  /** Resolves once every commit that has resolved so far would also survive a power cut. */
+  durable(): Promise<void>
 }
 
 /** Keeps the log in memory: for simulations and tests where the disk is not the point. */
@@ -68,5 +73,9 @@ export class MemoryDocStore implements DocStore {
     }
     for (const { doc, state } of batch.compactions) this.logs.set(doc, [state])
     return Promise.resolve({ rejected: [] })
+  }
+
+  durable(): Promise<void> {
+    return Promise.resolve()
   }
 }

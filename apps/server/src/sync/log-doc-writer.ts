@@ -17,9 +17,10 @@ export function createLogDocWriter(
   db: Kysely<Database>,
   clock: Clock,
   log: Logger,
+  durable: () => Promise<void>,
 ): DocWriter & { close(): Promise<void> } {
   return new SyncServer({
-    store: new SqlDocStore(db, clock),
+    store: new SqlDocStore(db, clock, durable),
     clock,
     log,
     schedule: nextTick,

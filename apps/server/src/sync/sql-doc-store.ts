@@ -6,7 +6,7 @@ import {
   parseLabelEntry,
   type LabelSchema,
 } from '@concord/core'
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
 import type {
@@ -19,6 +19,8 @@ import type {
 } from './doc-store'
 
 const INSERT_CHUNK = 200
+/** Up to this many rows, one precompiled insert per row beats building a multi-row insert. */
+const SMALL_BATCH = 16
 
 /**
  * The update log and the annotations projection in SQL, through Kysely (so a PostgreSQL dialect
@@ -26,10 +28,22 @@ const INSERT_CHUNK = 200
  * they imply, and any compaction land together or not at all.
  */
 export class SqlDocStore implements DocStore {
+  private readonly hot: HotQueries
+  /**
+   * @param flush resolves once what was committed is on stable storage (OpenedDatabase's
+   *   `durable`).
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-  ) {}
+    private readonly flush: () => Promise<void>,
+  ) {
+    this.hot = new HotQueries(db)
+  }
+
+  durable(): Promise<void> {
+    return this.flush()
+  }
 
   async load(doc: string): Promise<Uint8Array[]> {
     const rows = await this.db
@@ -51,7 +65,7 @@ export class SqlDocStore implements DocStore {
     }
     return this.db.transaction().execute(async (trx) => {
       const now = this.clock.now()
-      await appendUpdates(trx, batch.updates, now)
+      await appendUpdates(trx, this.hot, batch.updates, now)
       const rejected = await projectChanges(trx, batch.changes, now)
       for (const { doc, state } of batch.compactions) {
         const next = await nextSeq(trx, doc)
@@ -62,6 +76,44 @@ export class SqlDocStore implements DocStore {
           .execute()
       }
       return { rejected }
+    })
+  }
+}
+
+/**
+ * The two statements of nearly every commit, built and compiled once by the active dialect; each
+ * run only swaps the parameters. Building and compiling a Kysely query costs more than SQLite
+ * takes to run it, and a busy document commits hundreds of times a second.
+ */
+class HotQueries {
+  private readonly maxSeq: CompiledQuery<{ max: number }>
+  private readonly append: CompiledQuery
+
+  constructor(db: Kysely<Database>) {
+    this.maxSeq = db
+      .selectFrom('doc_updates')
+      .select(sql<number>`coalesce(max(seq), 0)`.as('max'))
+      .where('doc', '=', '')
+      .compile()
+    this.append = db
+      .insertInto('doc_updates')
+      .values({ doc: '', seq: 0, update: new Uint8Array(), created_at: 0 })
+      .compile()
+    // The parameters below are positional: fail at start-up, not in a commit, if they drift.
+    if (this.maxSeq.parameters.length !== 1 || this.append.parameters.length !== 4) {
+      throw new Error('doc_updates statements compiled to unexpected parameters')
+    }
+  }
+
+  async nextSeq(trx: Transaction<Database>, doc: string): Promise<number> {
+    const { rows } = await trx.executeQuery<{ max: number }>({ ...this.maxSeq, parameters: [doc] })
+    return (rows[0]?.max ?? 0) + 1
+  }
+
+  async insert(trx: Transaction<Database>, row: Database['doc_updates']): Promise<void> {
+    await trx.executeQuery({
+      ...this.append,
+      parameters: [row.doc, row.seq, row.update, row.created_at],
     })
   }
 }
@@ -77,6 +129,7 @@ async function nextSeq(trx: Transaction<Database>, doc: string): Promise<number>
 
 async function appendUpdates(
   trx: Transaction<Database>,
+  hot: HotQueries,
   updates: CommitBatch['updates'],
   now: number,
 ): Promise<void> {
@@ -86,9 +139,13 @@ async function appendUpdates(
   const rows: Database['doc_updates'][] = []
   for (const { doc, update } of updates) {
     let seq = seqs.get(doc)
-    if (seq === undefined) seq = await nextSeq(trx, doc)
+    if (seq === undefined) seq = await hot.nextSeq(trx, doc)
     rows.push({ doc, seq, update, created_at: now })
     seqs.set(doc, seq + 1)
+  }
+  if (rows.length <= SMALL_BATCH) {
+    for (const row of rows) await hot.insert(trx, row)
+    return
   }
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await trx

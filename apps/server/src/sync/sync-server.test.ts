@@ -159,7 +159,8 @@ describe('acks', () => {
     for (const f of frames) a.conn.receive(f)
     const before = a.sent.length
     await settle()
-    expect(store.logs.get('booklet/p')).toHaveLength(2)
+    // Both arrived in one turn: they are stored (and sent on) as one merged update.
+    expect(store.logs.get('booklet/p')).toHaveLength(1)
     const ack = a.sent.slice(before).find((f) => f[0] === MessageType.ack)
     expect(ack).toBeDefined()
     const decoder = decoding.createDecoder(ack!)
@@ -168,6 +169,43 @@ describe('acks', () => {
     expect(decoding.readVarUint(decoder)).toBe(local.clientID)
     expect(decoding.readVarUint(decoder)).toBe(11)
     expect(b.sent.some((f) => f[0] === MessageType.ack)).toBe(false)
+  })
+
+  it('broadcasts once committed but acks only once the disk has it, and in commit order', async () => {
+    const { server, store } = setup()
+    const gates: Array<() => void> = []
+    store.durable = () => new Promise<void>((resolve) => gates.push(resolve))
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a', ack: true })
+    const b = peer(server, { room: 'booklet/p', access: 'write', user: 'b' })
+    await settle()
+    const acksOf = () => a.sent.filter((f) => f[0] === MessageType.ack).length
+    const updatesTo = () => b.sent.filter((f) => f[0] === 0 && f[1] === 2).length
+    a.conn.receive(updateFrame((d) => d.getText('t').insert(0, 'one')))
+    await settle()
+    a.conn.receive(updateFrame((d) => d.getText('t').insert(0, 'two')))
+    await settle()
+    // Both commits went through and were broadcast without waiting for the first fsync.
+    expect(store.commits).toBe(2)
+    expect(updatesTo()).toBe(2)
+    expect(acksOf()).toBe(0)
+    gates[0]!()
+    await settle()
+    expect(acksOf()).toBe(1)
+    gates[1]!()
+    await settle()
+    expect(acksOf()).toBe(2)
+  })
+
+  it('closes a writer whose edit could not be made durable, so that it resends', async () => {
+    const { server, store, log } = setup()
+    store.durable = () => Promise.reject(new Error('EIO'))
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a', ack: true })
+    await settle()
+    a.conn.receive(updateFrame((d) => d.getText('t').insert(0, 'one')))
+    await settle()
+    expect(a.sent.some((f) => f[0] === MessageType.ack)).toBe(false)
+    expect(a.closes).toEqual([CloseCode.internalError])
+    expect(log.lines.some((l) => l.startsWith('ERROR') && l.includes('durable'))).toBe(true)
   })
 })
 

@@ -57,6 +57,9 @@ export interface ConnectionInfo {
 /** Origin of changes made by the server itself (imports, seeding, review decisions). */
 const SERVER_ORIGIN: Origin = { send: () => undefined }
 
+/** Updates waiting past which a commit starts without waiting for the end of the turn. */
+const MAX_BATCH = 32
+
 /**
  * Rooms, connections and the group commit. Transport-free: bytes come in through
  * `Connection.receive`, go out through `SocketLike.send`. See SPEC.md for the rules it keeps.
@@ -66,6 +69,9 @@ export class SyncServer implements DocWriter {
   private readonly loading = new Map<string, Promise<Room>>()
   private readonly dirty = new Set<Room>()
   private flushScheduled = false
+  /** Calls to markDirty since the last flush: about the number of updates waiting. */
+  private waiting = 0
+  private earlyFlushQueued = false
   private commitChain: Promise<void> = Promise.resolve()
   /** Resolves when the commit that will carry the current pending changes is done. */
   private nextCommit: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }
@@ -131,15 +137,27 @@ export class SyncServer implements DocWriter {
   /** @internal */
   markDirty(room: Room): void {
     this.dirty.add(room)
-    if (!this.flushScheduled && !this.closed) {
+    if (this.closed) return
+    if (!this.flushScheduled) {
       this.flushScheduled = true
       this.opts.schedule(() => this.flush())
+    }
+    // Under a burst one event-loop turn can read hundreds of updates; holding all of them until
+    // the turn ends delays the first ones by the whole turn. Past a batch's worth, commit as soon
+    // as the current message is handled (a microtask: never inside a Yjs transaction).
+    if (++this.waiting >= MAX_BATCH && !this.earlyFlushQueued) {
+      this.earlyFlushQueued = true
+      queueMicrotask(() => {
+        this.earlyFlushQueued = false
+        if (!this.closed && this.dirty.size > 0) this.flush()
+      })
     }
   }
 
   /** Persists everything pending, then sends what was waiting for it. Commits run in order. */
   private flush(): void {
     this.flushScheduled = false
+    this.waiting = 0
     const rooms = [...this.dirty]
     this.dirty.clear()
     const waiter = this.nextCommit
@@ -151,7 +169,11 @@ export class SyncServer implements DocWriter {
     const work = rooms.map((room) => {
       const pending = room.pending
       room.pending = []
-      for (const p of pending) updates.push({ doc: room.name, update: p.update })
+      // Several updates of one room in one commit travel as one: one log row, and one frame per
+      // peer that its client applies in one transaction (Hocuspocus coalesces the same way).
+      const merged = pending.length > 1 ? Y.mergeUpdates(pending.map((p) => p.update)) : undefined
+      if (merged) updates.push({ doc: room.name, update: merged })
+      else for (const p of pending) updates.push({ doc: room.name, update: p.update })
       const parsed = room.parsed
       if (parsed && room.projectedMap !== undefined) {
         const map = room.doc.getMap(room.projectedMap)
@@ -176,33 +198,44 @@ export class SyncServer implements DocWriter {
       const sends = room.deferred.map((d) => ({ to: d.to, frame: d.make() }))
       room.deferred = []
       let compacted = false
-      if (room.logRows + pending.length > this.opts.compactAfterUpdates) {
+      const rows = merged ? 1 : pending.length
+      if (room.logRows + rows > this.opts.compactAfterUpdates) {
         compactions.push({ doc: room.name, state: Y.encodeStateAsUpdate(room.doc) })
         compacted = true
       }
       room.inFlight++
-      return { room, pending, sends, compacted }
+      return { room, pending, merged, rows, sends, compacted }
     })
     const batch: CommitBatch = { updates, changes, compactions }
     this.commitChain = this.commitChain.then(async () => {
       try {
         const result = await this.opts.store.commit(batch)
-        for (const { room, pending, sends, compacted } of work) {
+        const acks = new Map<Connection, Uint8Array[]>()
+        for (const { room, pending, merged, rows, sends, compacted } of work) {
           room.inFlight--
-          room.logRows = compacted ? 1 : room.logRows + pending.length
+          room.logRows = compacted ? 1 : room.logRows + rows
           if (room.closed) continue
-          const acks = new Map<Connection, Uint8Array[]>()
+          if (merged) {
+            // Its writers get their own edits back too, as from the reference server: applying
+            // them is a no-op, and one shared frame costs less than one merge per peer.
+            const frame = encodeUpdate(merged)
+            for (const conn of room.conns.keys()) conn.send(frame)
+          }
           for (const { update, origin } of pending) {
-            const frame = encodeUpdate(update)
-            for (const conn of room.conns.keys()) if (conn !== origin) conn.send(frame)
+            if (!merged) {
+              const frame = encodeUpdate(update)
+              for (const conn of room.conns.keys()) if (conn !== origin) conn.send(frame)
+            }
             if (origin instanceof Connection && origin.info.ack) {
               acks.set(origin, [...(acks.get(origin) ?? []), update])
             }
           }
-          for (const [conn, updates] of acks) conn.send(encodeAck(updates))
           for (const { to, frame } of sends) if (room.conns.has(to)) to.send(frame)
           this.maybeIdle(room)
         }
+        // An ack tells the writer it may forget its copy: only once the disk has it (rule 11).
+        // The next commit does not wait for this fsync; acks still leave in commit order.
+        if (acks.size > 0) this.sendAcksWhenDurable(acks, work)
         for (const { change, reason } of result.rejected) {
           const what = change.kind === 'label' ? 'label' : 'adjudication'
           this.opts.log.warn(`${what} kept out of the projection`, {
@@ -236,6 +269,25 @@ export class SyncServer implements DocWriter {
         waiter.reject(err)
       }
     })
+  }
+
+  private sendAcksWhenDurable(
+    acks: Map<Connection, Uint8Array[]>,
+    work: ReadonlyArray<{ room: Room }>,
+  ): void {
+    this.opts.store.durable().then(
+      () => {
+        for (const [conn, updates] of acks) conn.send(encodeAck(updates))
+      },
+      (err: unknown) => {
+        this.opts.log.error('could not make a commit durable; its writers are not acknowledged', {
+          error: err instanceof Error ? err.message : String(err),
+          rooms: work.map((w) => w.room.name),
+        })
+        // The writers keep their edits until acknowledged; reconnecting makes them resend.
+        for (const conn of acks.keys()) conn.close(CloseCode.internalError, 'could not persist')
+      },
+    )
   }
 
   // ---- lifecycle --------------------------------------------------------------------------

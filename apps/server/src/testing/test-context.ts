@@ -55,7 +55,14 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
   const clock = createTestClock()
   const log = createMemoryLogger()
   const docs = opts.docs ? opts.docs({ database, clock }) : createMemoryDocWriter()
-  const ctx: ServerContext = { db: database.db, options, clock, docs, log }
+  const ctx: ServerContext = {
+    db: database.db,
+    durable: database.durable,
+    options,
+    clock,
+    docs,
+    log,
+  }
   return {
     ctx,
     clock,

@@ -24,7 +24,8 @@ afterEach(async () => {
 async function setup(opts: { blind?: boolean } = {}) {
   t = await createTestApp({
     // The real writer, so labels and adjudications reach SQL through the projection.
-    docs: ({ database, clock }) => createLogDocWriter(database.db, clock, createMemoryLogger()),
+    docs: ({ database, clock }) =>
+      createLogDocWriter(database.db, clock, createMemoryLogger(), database.durable),
   })
   const app = t
   const project = await app.project({ id: 'rev', blind: opts.blind ?? true })

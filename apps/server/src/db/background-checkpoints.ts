@@ -1,0 +1,86 @@
+import { stat } from 'node:fs'
+import type { Worker } from 'node:worker_threads'
+import type SQLite from 'better-sqlite3'
+import { spawnWorker } from '../workers/spawn-worker'
+
+const WORKER = new URL('./checkpoint-worker.ts', import.meta.url)
+
+export interface CheckpointReport {
+  readonly ok: boolean
+  readonly log?: number
+  readonly checkpointed?: number
+  readonly error?: string
+}
+
+/**
+ * Moves SQLite's WAL checkpoints off the event loop. By default SQLite checkpoints inside the
+ * commit that crosses 1,000 log pages, copying pages and fsyncing twice on the committing thread,
+ * which stalled every sync peer for tens of milliseconds. Here the serving connection never
+ * checkpoints; a worker thread with its own connection runs a PASSIVE checkpoint (which never
+ * blocks the writer) once a second while the log is being written. If the worker fails, the
+ * serving connection takes checkpoints back, so the log cannot grow without bound.
+ */
+export class BackgroundCheckpoints {
+  private readonly worker: Worker
+  private readonly timer: NodeJS.Timeout
+  private lastMtime = 0
+  private inFlight = false
+  private stopped = false
+  /** Called with each checkpoint's outcome (tests and benchmarks listen). */
+  onReport: (report: CheckpointReport) => void = () => {}
+
+  constructor(
+    private readonly file: string,
+    private readonly sqlite: SQLite.Database,
+    intervalMs = 1000,
+  ) {
+    sqlite.pragma('wal_autocheckpoint = 0')
+    this.worker = spawnWorker(WORKER, { file }, 'concord-checkpoints')
+    this.worker.unref()
+    this.worker.on('message', (msg: CheckpointReport | { ready: true }) => {
+      if ('ready' in msg) return
+      this.inFlight = false
+      this.onReport(msg)
+    })
+    this.worker.on('error', (err) => this.fallBack(err))
+    this.timer = setInterval(() => this.tick(), intervalMs)
+    this.timer.unref()
+  }
+
+  /** Asks for a checkpoint now (when one is not already running). */
+  request(): void {
+    if (this.stopped || this.inFlight) return
+    this.inFlight = true
+    this.worker.postMessage('checkpoint')
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    clearInterval(this.timer)
+    // The worker is unref'd while serving; waiting for it must keep the process alive.
+    this.worker.ref()
+    let timer: NodeJS.Timeout | undefined
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()))
+    this.worker.postMessage('close')
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 2000)))])
+    clearTimeout(timer)
+    await this.worker.terminate()
+  }
+
+  private tick(): void {
+    stat(`${this.file}-wal`, (err, st) => {
+      if (err || this.stopped || st.mtimeMs === this.lastMtime) return
+      this.lastMtime = st.mtimeMs
+      this.request()
+    })
+  }
+
+  private fallBack(err: Error): void {
+    if (this.stopped) return
+    this.stopped = true
+    clearInterval(this.timer)
+    this.sqlite.pragma('wal_autocheckpoint = 1000')
+    this.onReport({ ok: false, error: `checkpoint worker failed: ${err.message}` })
+  }
+}

@@ -1,0 +1,112 @@
+import { close, closeSync, fstat, fsync, fsyncSync, open, openSync, stat } from 'node:fs'
+import { dirname } from 'node:path'
+
+/**
+ * Makes committed SQLite transactions durable without blocking the event loop.
+ *
+ * SQLite with synchronous=FULL fsyncs the write-ahead log inside every commit, on the calling
+ * thread; better-sqlite3 runs on the event loop, so every sync peer waited for the disk on every
+ * commit. The database runs with synchronous=NORMAL instead (a commit only writes the WAL) and
+ * this flusher fsyncs the WAL file on libuv's thread pool. Whoever must not reveal a commit
+ * before it is durable (the sync server's broadcast, a REST reply) awaits `flush()`. fsync acts
+ * on the file, not the descriptor, so our own descriptor covers SQLite's writes.
+ *
+ * Flushes coalesce: callers arriving while an fsync runs share the next one, because their
+ * commits may postdate the running fsync's start.
+ */
+export class WalFlusher {
+  private fd: number | undefined
+  private ino: number | undefined
+  private running: Promise<void> | undefined
+  private queued: Promise<void> | undefined
+  private closed = false
+
+  /** @param fsyncFile the fsync to use; tests pass one that counts or delays. */
+  constructor(
+    private readonly walPath: string,
+    private readonly fsyncFile: typeof fsync = fsync,
+  ) {
+    // The WAL's directory entry must itself be on disk for the file to be found after a crash.
+    syncDirectory(dirname(walPath))
+  }
+
+  flush(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('database is closed'))
+    if (this.running === undefined) {
+      this.running = this.fsyncOnce().finally(() => {
+        this.running = undefined
+      })
+      return this.running
+    }
+    // One queued fsync starts when the running one ends and serves every caller until then.
+    this.queued ??= this.running
+      .catch(() => {})
+      .then(() => {
+        this.queued = undefined
+        return this.flush()
+      })
+    return this.queued
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = undefined
+  }
+
+  private async fsyncOnce(): Promise<void> {
+    const fd = await this.descriptor()
+    // No log file: nothing was committed through it since SQLite last folded it into the
+    // database file (which SQLite syncs itself).
+    if (fd === undefined) return
+    await new Promise<void>((resolve, reject) =>
+      this.fsyncFile(fd, (err) => (err ? reject(err) : resolve())),
+    )
+  }
+
+  /**
+   * Our descriptor to the WAL, reopened if SQLite replaced the file (an fsync of a deleted inode
+   * would succeed and protect nothing).
+   */
+  private async descriptor(): Promise<number | undefined> {
+    if (this.fd !== undefined) {
+      const fd = this.fd
+      const current = await statIno(this.walPath)
+      if (current === this.ino) return fd
+      this.fd = undefined
+      close(fd, () => {})
+    }
+    const fd = await new Promise<number | undefined>((resolve, reject) =>
+      open(this.walPath, 'r+', (err, fd) =>
+        err ? (err.code === 'ENOENT' ? resolve(undefined) : reject(err)) : resolve(fd),
+      ),
+    )
+    if (fd === undefined) return undefined
+    this.ino = await new Promise<number>((resolve, reject) =>
+      fstat(fd, (err, st) => (err ? reject(err) : resolve(st.ino))),
+    )
+    if (this.closed) {
+      close(fd, () => {})
+      throw new Error('database is closed')
+    }
+    this.fd = fd
+    return fd
+  }
+}
+
+function statIno(path: string): Promise<number | undefined> {
+  return new Promise((resolve) => stat(path, (err, st) => resolve(err ? undefined : st.ino)))
+}
+
+function syncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    // Some file systems refuse fsync on directories; the file's own fsync still applies.
+  }
+}

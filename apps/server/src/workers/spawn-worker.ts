@@ -1,0 +1,16 @@
+import { Worker } from 'node:worker_threads'
+
+const BOOTSTRAP = new URL('./ts-worker-bootstrap.mjs', import.meta.url)
+
+/**
+ * Starts a worker thread running the TypeScript module `entry` (a file URL, usually
+ * `new URL('./x-worker.ts', import.meta.url)`). `data` reaches it as `workerData.data`.
+ * The parent's flags (--cpu-prof, loaders) are not passed on: the worker sets up its own loader.
+ */
+export function spawnWorker(entry: URL, data: unknown, name: string): Worker {
+  return new Worker(BOOTSTRAP, {
+    workerData: { entry: entry.href, data },
+    execArgv: [],
+    name,
+  })
+}
