@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'conflict'
   | 'too_large'
   | 'invalid_import'
+  | 'invalid_model'
+  | 'not_ready'
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -19,6 +21,8 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   too_large: 413,
   invalid_import: 422,
+  invalid_model: 422,
+  not_ready: 409,
 }
 
 export interface ErrorDetail {
