@@ -4,6 +4,7 @@ import type { Clock } from './clock'
 import type { Database } from './db/database'
 import type { Logger } from './logger'
 import type { ServerOptions } from './options'
+import type { ModelService } from './models/model-service'
 
 /**
  * The one way server code other than the sync layer writes a Yjs document (label imports, demo
@@ -26,4 +27,6 @@ export interface ServerContext {
   readonly clock: Clock
   readonly docs: DocWriter
   readonly log: Logger
+  /** The model loop, where the server runs one (absent in tools and most tests). */
+  readonly models?: ModelService
 }

@@ -7,6 +7,7 @@ import type { ServerContext } from './context'
 import { seedFirstStart } from './demo/seed'
 import { openDatabase } from './db/open-database'
 import { createHttpApp } from './http/app'
+import { ModelService } from './models/model-service'
 import { createLogger, type Logger } from './logger'
 import type { ServerOptions } from './options'
 import { authorizeRoom } from './sync/authorize-room'
@@ -50,8 +51,9 @@ export async function startServer(
     compactAfterUpdates: options.compactAfterUpdates,
     socketMessagesPerSecond: options.socketMessagesPerSecond,
     socketMessageBurst: options.socketMessageBurst,
+    onProjected: (projects) => models.onLabelsChanged(projects),
   })
-  const ctx: ServerContext = {
+  const base: ServerContext = {
     db: database.db,
     durable: database.durable,
     options,
@@ -59,7 +61,9 @@ export async function startServer(
     docs: sync,
     log,
   }
-
+  // Created before anything can commit a label (seeding included): onProjected reaches it.
+  const models = new ModelService(base)
+  const ctx: ServerContext = { ...base, models }
   const seeded = await seedFirstStart(ctx)
   if (seeded.adminCreated) {
     const { username, password } = seeded.adminCreated
@@ -105,6 +109,7 @@ export async function startServer(
     // Port taken or not allowed: release what start-up opened before reporting.
     endpoint.close()
     await sync.close()
+    await models.close()
     await database.close()
     throw err
   }
@@ -131,6 +136,7 @@ export async function startServer(
           http.closeAllConnections()
         })
         await sync.close()
+        await models.close()
         await database.close()
       })()
       return closing

@@ -100,6 +100,69 @@ export interface ItemFlagsTable {
   created_at: Millis
 }
 
+export interface ModelSettingsTable {
+  project_id: string
+  /** Who sees suggestions: 'auto' | 'hidden' | 'reviewers' | 'everyone'. */
+  suggestions: Generated<string>
+  /** A core QueueOrder. */
+  queue_order: Generated<string>
+  /** Retrain once the consensus labels grew by this many since the last trained model. */
+  retrain_every: Generated<number>
+  /** A pinned model; null follows the newest model. */
+  active_model: string | null
+  clusters_k: number | null
+  /** JSON of the built-in text featurizer fitted on the project's texts. */
+  featurizer: string | null
+}
+
+export interface ModelsTable {
+  id: string
+  project_id: string
+  version: number
+  kind: 'trained' | 'uploaded'
+  name: string
+  /** JSON of the model's manifest (input, output, labels in output order). */
+  manifest: string
+  onnx: Uint8Array
+  /** JSON: cross-validated accuracy and macro-F1 of a trained model. */
+  metrics: string | null
+  /** Consensus labels the model was trained on (0 for an uploaded model). */
+  labels_count: number
+  created_at: Millis
+}
+
+export interface EmbeddingsTable {
+  item_id: number
+  project_id: string
+  source: 'builtin' | 'imported'
+  /** Float32 little-endian. */
+  vector: Uint8Array
+}
+
+export interface PredictionsTable {
+  item_id: number
+  project_id: string
+  model_id: string
+  /** Float32 class probabilities in the order of the model's labels. */
+  proba: Uint8Array
+  /** Out-of-fold probabilities, for items the model was trained on. */
+  oof: Uint8Array | null
+}
+
+export interface ItemClustersTable {
+  item_id: number
+  project_id: string
+  cluster: number
+  x: number | null
+  y: number | null
+}
+
+export interface QueuePriorityTable {
+  item_id: number
+  project_id: string
+  score: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -111,6 +174,12 @@ export interface Database {
   assignments: AssignmentsTable
   item_flags: ItemFlagsTable
   adjudications: AdjudicationsTable
+  model_settings: ModelSettingsTable
+  models: ModelsTable
+  embeddings: EmbeddingsTable
+  predictions: PredictionsTable
+  item_clusters: ItemClustersTable
+  queue_priority: QueuePriorityTable
 }
 
 export type CreatedAt = ColumnType<Millis, Millis, never>

@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { initial } from './migrations/0001-initial'
 import { itemFlags } from './migrations/0002-item-flags'
 import { review } from './migrations/0003-review'
+import { models } from './migrations/0004-models'
 
 /** Versioned migrations, in order. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-item-flags': itemFlags,
   '0003-review': review,
+  '0004-models': models,
 }
 
 const provider: MigrationProvider = {

@@ -10,6 +10,7 @@ import { consensusRoutes } from './routes/consensus-routes'
 import { flagsRoutes } from './routes/flags-routes'
 import { hotspotsRoutes } from './routes/hotspots-routes'
 import { importsRoutes, isImportPath } from './routes/imports-routes'
+import { isModelUploadPath, modelRoutes } from './routes/model-routes'
 import { itemsRoutes } from './routes/items-routes'
 import { membersRoutes } from './routes/members-routes'
 import { projectsRoutes } from './routes/projects-routes'
@@ -33,7 +34,11 @@ export function createHttpApp(ctx: ServerContext): Hono<AppEnv> {
       )
     },
   })
-  app.use('/api/*', (c, next) => (isImportPath(c.req.path) ? next() : limit(c, next)))
+  app.use('/api/*', (c, next) =>
+    isImportPath(c.req.path) || (c.req.method === 'POST' && isModelUploadPath(c.req.path))
+      ? next()
+      : limit(c, next),
+  )
 
   // Commits do not wait for the disk (see WalFlusher): a reply that confirms a write waits here
   // until the write would survive a power cut.
@@ -55,6 +60,7 @@ export function createHttpApp(ctx: ServerContext): Hono<AppEnv> {
   app.route('/api/projects', consensusRoutes(ctx))
   app.route('/api/projects', hotspotsRoutes(ctx))
   app.route('/api/projects', reviewRoutes(ctx))
+  if (ctx.models) app.route('/api/projects', modelRoutes(ctx, ctx.models))
 
   app.notFound((c) =>
     errorResponse(

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../testing/test-app'
 import type { ImportProgress } from './decode-source'
 import { importItems } from './import-items'
+import { blobToFloats } from '../models/model-repo'
 
 /** The file as a network would deliver it: bytes in fixed-size chunks, cut anywhere. */
 async function* bytesOf(text: string, chunk = 64 * 1024): AsyncGenerator<Uint8Array> {
@@ -97,7 +98,7 @@ describe('importItems', () => {
     expect(await count()).toBe(1)
   })
 
-  it('imports JSON Lines with embeddings in metadata', async () => {
+  it('imports JSON Lines, keeping an embedding as a vector of its own', async () => {
     const jsonl = [
       JSON.stringify({ id: 1, text: 'one', embedding: [0.5, 0.25], lang: 'en' }),
       '',
@@ -106,9 +107,31 @@ describe('importItems', () => {
     expect(await importItems(t.ctx, project, bytesOf(jsonl, 7), 'jsonl')).toEqual({ imported: 2 })
     const rows = await t.ctx.db.selectFrom('items').selectAll().orderBy('id').execute()
     expect(rows.map((r) => [r.external_id, r.text, r.media_url, JSON.parse(r.metadata)])).toEqual([
-      ['1', 'one', null, { embedding: [0.5, 0.25], lang: 'en' }],
+      ['1', 'one', null, { lang: 'en' }],
       ['two', null, 'https://example.org/2.png', {}],
     ])
+    const vectors = await t.ctx.db.selectFrom('embeddings').selectAll().execute()
+    expect(vectors.map((v) => [v.item_id, v.source, [...blobToFloats(v.vector)]])).toEqual([
+      [rows[0]!.id, 'imported', [0.5, 0.25]],
+    ])
+    const fresh = (await t.project({ id: 'emb' })).id
+    const width = await importError(
+      importItems(
+        t.ctx,
+        fresh,
+        bytesOf(
+          '{"id":"w1","text":"t","embedding":[1,2]}\n{"id":"w2","text":"t","embedding":[1,2,3]}\n',
+        ),
+        'jsonl',
+      ),
+    )
+    expect(width.message).toBe("line 2: 'embedding' has 3 numbers; 2 are expected (as on line 1)")
+    const againstStored = await importError(
+      importItems(t.ctx, project, bytesOf('{"id":"w3","text":"t","embedding":[1,2,3]}\n'), 'jsonl'),
+    )
+    expect(againstStored.message).toBe(
+      "line 1: 'embedding' has 3 numbers; 2 are expected (as in the project's embeddings)",
+    )
     const bad = await importError(
       importItems(t.ctx, project, bytesOf('{"id":"x","text":"t"}\n{"id":"y"\n'), 'jsonl'),
     )

@@ -51,10 +51,32 @@ export async function importItems(
   const rows: ItemRow[] = []
   const lines: number[] = []
   const seen = new Map<string, number>()
+  // Every imported embedding of a project has one width: the models read them as one matrix.
+  const stored = await ctx.db
+    .selectFrom('embeddings')
+    .select('vector')
+    .where('project_id', '=', projectId)
+    .where('source', '=', 'imported')
+    .limit(1)
+    .executeTakeFirst()
+  let width: { dims: number; from: string } | undefined = stored
+    ? { dims: stored.vector.byteLength / 4, from: "as in the project's embeddings" }
+    : undefined
   const accept = (row: ItemRow, line: number): void => {
     const before = seen.get(row.externalId)
     if (before !== undefined) {
       throw new ImportError(line, `the id '${row.externalId}' is already used on line ${before}`)
+    }
+    const embedding = row.metadata.embedding
+    if (Array.isArray(embedding)) {
+      if (embedding.length === 0) throw new ImportError(line, "'embedding' is empty")
+      if (width === undefined) width = { dims: embedding.length, from: `as on line ${line}` }
+      else if (embedding.length !== width.dims) {
+        throw new ImportError(
+          line,
+          `'embedding' has ${embedding.length} numbers; ${width.dims} are expected (${width.from})`,
+        )
+      }
     }
     seen.set(row.externalId, line)
     rows.push(row)

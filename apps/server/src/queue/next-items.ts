@@ -3,6 +3,7 @@ import type { ServerContext } from '../context'
 import {
   deleteExpiredAssignments,
   itemsWithFreeSlots,
+  prioritizedItemsWithFreeSlots,
   reserveItems,
   reservedItems,
 } from '../repos/assignments'
@@ -20,7 +21,8 @@ export const MAX_QUEUE_LIMIT = 100
  *
  * Order: the annotator's own unexpired reservations first (a reload shows the same work), then
  * items closest to completion (K-1 labels, then K-2, ... 0), each group in id order, so that
- * finished items, which agreement needs, accumulate early.
+ * finished items, which agreement needs, accumulate early. A project that chose an
+ * active-learning queue order gets its `queue_priority` order instead.
  *
  * Select and reserve run in one transaction whose first statement is a write (freeing expired
  * slots), so SQLite takes the write lock before reading and concurrent calls are serialised.
@@ -42,7 +44,32 @@ export async function nextItems(
     await deleteExpiredAssignments(trx, projectId, now)
     const own = await reservedItems(trx, projectId, annotator, now, limit)
     const fresh: ItemRecord[] = []
-    for (let labels = overlap - 1; labels >= 0 && own.length + fresh.length < limit; labels--) {
+    const order = await trx
+      .selectFrom('model_settings')
+      .select('queue_order')
+      .where('project_id', '=', projectId)
+      .executeTakeFirst()
+    if (order && order.queue_order !== 'default' && own.length < limit) {
+      // An active-learning order (see ModelService.refreshQueuePriority) replaces "closest to
+      // completion first"; the slot rule is unchanged.
+      fresh.push(
+        ...(await prioritizedItemsWithFreeSlots(
+          trx,
+          projectId,
+          annotator,
+          overlap,
+          now,
+          limit - own.length,
+        )),
+      )
+    }
+    for (
+      let labels = overlap - 1;
+      labels >= 0 &&
+      own.length + fresh.length < limit &&
+      !(order && order.queue_order !== 'default');
+      labels--
+    ) {
       const need = limit - own.length - fresh.length
       fresh.push(
         ...(await itemsWithFreeSlots(trx, projectId, annotator, labels, overlap, now, need)),

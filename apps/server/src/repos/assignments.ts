@@ -124,3 +124,50 @@ export async function reserveItems(
       .execute()
   }
 }
+
+/**
+ * Like itemsWithFreeSlots over every label count below K, in the order of the project's
+ * `queue_priority` (highest score first; items without a score after, in id order). Used when
+ * the project picked an active-learning queue order. The slot rule is the same: fewer
+ * reservations than free slots (K - labels), none of them the annotator's, no label of theirs.
+ */
+export async function prioritizedItemsWithFreeSlots(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  annotator: UserId,
+  overlap: number,
+  now: number,
+  limit: number,
+): Promise<ItemRecord[]> {
+  return db
+    .selectFrom('items')
+    .leftJoin('queue_priority', 'queue_priority.item_id', 'items.id')
+    .selectAll('items')
+    .where('items.project_id', '=', projectId)
+    .where('items.label_count', '<', overlap)
+    .where((eb) => eb.not(labelledBy(eb, annotator)))
+    .where(
+      (eb) =>
+        sql<boolean>`(${eb
+          .selectFrom('assignments')
+          .select((e) => e.fn.countAll().as('n'))
+          .whereRef('assignments.item_id', '=', 'items.id')
+          .where('assignments.expires_at', '>', now)}) < ${overlap} - items.label_count`,
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('assignments')
+            .select('assignments.item_id')
+            .whereRef('assignments.item_id', '=', 'items.id')
+            .where('assignments.annotator_id', '=', annotator),
+        ),
+      ),
+    )
+    .orderBy(sql`queue_priority.score is null`)
+    .orderBy('queue_priority.score', 'desc')
+    .orderBy('items.id')
+    .limit(limit)
+    .execute()
+}

@@ -1,6 +1,7 @@
 import { asItemId, type ItemId, type ItemRow, type ProjectId, type UserId } from '@concord/core'
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely'
 import type { Database, ItemsTable } from '../db/database'
+import { floatsToBlob } from '../models/model-repo'
 
 /**
  * An item as the API serves it. `id` is the database id as a string: the key of the item in
@@ -160,18 +161,37 @@ export async function insertItems(
   now: number,
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-    await db
+    const batch = rows.slice(i, i + INSERT_BATCH)
+    const inserted = await db
       .insertInto('items')
       .values(
-        rows.slice(i, i + INSERT_BATCH).map((r) => ({
-          project_id: projectId,
-          external_id: r.externalId,
-          text: r.text ?? null,
-          media_url: r.mediaUrl ?? null,
-          metadata: JSON.stringify(r.metadata),
-          created_at: now,
-        })),
+        batch.map((r) => {
+          // An imported embedding is kept as a vector of its own, not as metadata.
+          const { embedding: _embedding, ...metadata } = r.metadata
+          return {
+            project_id: projectId,
+            external_id: r.externalId,
+            text: r.text ?? null,
+            media_url: r.mediaUrl ?? null,
+            metadata: JSON.stringify(metadata),
+            created_at: now,
+          }
+        }),
       )
+      .returning('id')
       .execute()
+    const vectors = batch.flatMap((r, j) =>
+      Array.isArray(r.metadata.embedding)
+        ? [
+            {
+              item_id: inserted[j]!.id,
+              project_id: projectId,
+              source: 'imported' as const,
+              vector: floatsToBlob(Float32Array.from(r.metadata.embedding as number[])),
+            },
+          ]
+        : [],
+    )
+    if (vectors.length > 0) await db.insertInto('embeddings').values(vectors).execute()
   }
 }

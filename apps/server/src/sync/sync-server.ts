@@ -44,6 +44,8 @@ export interface SyncServerOptions {
   readonly compactAfterUpdates: number
   readonly socketMessagesPerSecond: number
   readonly socketMessageBurst: number
+  /** Told, after each commit, which projects' labels or adjudications it changed. */
+  readonly onProjected?: (projects: ReadonlySet<string>) => void
 }
 
 export interface ConnectionInfo {
@@ -232,6 +234,9 @@ export class SyncServer implements DocWriter {
           }
           for (const { to, frame } of sends) if (room.conns.has(to)) to.send(frame)
           this.maybeIdle(room)
+        }
+        if (changes.length > 0 && this.opts.onProjected) {
+          this.opts.onProjected(new Set(changes.map((ch) => ch.project)))
         }
         // An ack tells the writer it may forget its copy: only once the disk has it (rule 11).
         // The next commit does not wait for this fsync; acks still leave in commit order.

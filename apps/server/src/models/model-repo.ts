@@ -1,0 +1,408 @@
+import type { ProjectId } from '@concord/core'
+import type { QueueOrder } from '@concord/core/ml'
+import type { Kysely } from 'kysely'
+import type { Database, ModelsTable } from '../db/database'
+
+/** Who sees the model's suggestions while labelling. */
+export type SuggestionsVisibility = 'auto' | 'hidden' | 'reviewers' | 'everyone'
+
+export interface ModelSettings {
+  readonly suggestions: SuggestionsVisibility
+  readonly queueOrder: QueueOrder
+  readonly retrainEvery: number
+  /** A pinned model; null follows the newest one. */
+  readonly activeModel: string | null
+  readonly clustersK: number | null
+}
+
+export const DEFAULT_SETTINGS: ModelSettings = {
+  suggestions: 'auto',
+  queueOrder: 'default',
+  retrainEvery: 50,
+  activeModel: null,
+  clustersK: null,
+}
+
+export async function getSettings(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+): Promise<ModelSettings> {
+  const row = await db
+    .selectFrom('model_settings')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .executeTakeFirst()
+  if (!row) return DEFAULT_SETTINGS
+  return {
+    suggestions: row.suggestions as SuggestionsVisibility,
+    queueOrder: row.queue_order as QueueOrder,
+    retrainEvery: row.retrain_every,
+    activeModel: row.active_model,
+    clustersK: row.clusters_k,
+  }
+}
+
+export async function updateSettings(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  patch: Partial<ModelSettings>,
+): Promise<ModelSettings> {
+  const next = { ...(await getSettings(db, projectId)), ...patch }
+  const row = {
+    project_id: projectId,
+    suggestions: next.suggestions,
+    queue_order: next.queueOrder,
+    retrain_every: next.retrainEvery,
+    active_model: next.activeModel,
+    clusters_k: next.clustersK,
+  }
+  await db
+    .insertInto('model_settings')
+    .values(row)
+    .onConflict((oc) => oc.column('project_id').doUpdateSet(row))
+    .execute()
+  return next
+}
+
+export async function getFeaturizer(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('model_settings')
+    .select('featurizer')
+    .where('project_id', '=', projectId)
+    .executeTakeFirst()
+  return row?.featurizer ?? null
+}
+
+export async function setFeaturizer(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  featurizer: string,
+): Promise<void> {
+  await updateSettings(db, projectId, {})
+  await db
+    .updateTable('model_settings')
+    .set({ featurizer })
+    .where('project_id', '=', projectId)
+    .execute()
+}
+
+export interface ModelRecord {
+  readonly id: string
+  readonly version: number
+  readonly kind: 'trained' | 'uploaded'
+  readonly name: string
+  readonly manifest: unknown
+  readonly metrics: unknown
+  readonly labelsCount: number
+  readonly createdAt: number
+}
+
+function toRecord(row: Omit<ModelsTable, 'onnx' | 'project_id'>): ModelRecord {
+  return {
+    id: row.id,
+    version: row.version,
+    kind: row.kind,
+    name: row.name,
+    manifest: JSON.parse(row.manifest) as unknown,
+    metrics: row.metrics === null ? null : (JSON.parse(row.metrics) as unknown),
+    labelsCount: row.labels_count,
+    createdAt: row.created_at,
+  }
+}
+
+const SUMMARY_COLUMNS = [
+  'id',
+  'version',
+  'kind',
+  'name',
+  'manifest',
+  'metrics',
+  'labels_count',
+  'created_at',
+] as const
+
+export async function listModels(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+): Promise<ModelRecord[]> {
+  const rows = await db
+    .selectFrom('models')
+    .select(SUMMARY_COLUMNS)
+    .where('project_id', '=', projectId)
+    .orderBy('version', 'desc')
+    .execute()
+  return rows.map(toRecord)
+}
+
+/** The model in use: the pinned one, else the newest. */
+export async function activeModel(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+): Promise<ModelRecord | undefined> {
+  const settings = await getSettings(db, projectId)
+  let query = db.selectFrom('models').select(SUMMARY_COLUMNS).where('project_id', '=', projectId)
+  query = settings.activeModel
+    ? query.where('id', '=', settings.activeModel)
+    : query.orderBy('version', 'desc').limit(1)
+  const row = await query.executeTakeFirst()
+  return row ? toRecord(row) : undefined
+}
+
+export async function modelBytes(db: Kysely<Database>, modelId: string): Promise<Uint8Array> {
+  const row = await db
+    .selectFrom('models')
+    .select('onnx')
+    .where('id', '=', modelId)
+    .executeTakeFirstOrThrow()
+  return row.onnx
+}
+
+export async function insertModel(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  model: Omit<ModelsTable, 'project_id' | 'version'>,
+): Promise<ModelRecord> {
+  return db.transaction().execute(async (trx) => {
+    const top = await trx
+      .selectFrom('models')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirst()
+    const version = Number(top?.v ?? 0) + 1
+    await trx
+      .insertInto('models')
+      .values({ ...model, project_id: projectId, version })
+      .execute()
+    return toRecord({ ...model, version })
+  })
+}
+
+// ---- vectors ------------------------------------------------------------------------------
+
+export function floatsToBlob(v: Float32Array): Uint8Array {
+  return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength))
+}
+
+export function blobToFloats(b: Uint8Array): Float32Array {
+  // A copy: SQLite's buffers are not guaranteed to be 4-byte aligned.
+  const copy = new Uint8Array(b.byteLength)
+  copy.set(b)
+  return new Float32Array(copy.buffer)
+}
+
+const WRITE_CHUNK = 500
+
+/**
+ * Bulk writes (100,000 embeddings, predictions) go in chunks of their own transactions, with a
+ * turn of the event loop between them: one big transaction would hold the connection, and the
+ * event loop, for the whole write while sync peers wait.
+ */
+async function inChunks<T>(
+  db: Kysely<Database>,
+  rows: readonly T[],
+  write: (trx: Kysely<Database>, chunk: readonly T[]) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
+    const chunk = rows.slice(start, start + WRITE_CHUNK)
+    await db.transaction().execute((trx) => write(trx, chunk))
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+export async function storeEmbeddings(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  source: 'builtin' | 'imported',
+  ids: readonly number[],
+  X: Float32Array,
+  d: number,
+): Promise<void> {
+  const rows = ids.map((item_id, i) => ({
+    item_id,
+    project_id: projectId,
+    source,
+    vector: floatsToBlob(X.subarray(i * d, (i + 1) * d)),
+  }))
+  await inChunks(db, rows, async (trx, chunk) => {
+    await trx
+      .insertInto('embeddings')
+      .values([...chunk])
+      .onConflict((oc) =>
+        oc.column('item_id').doUpdateSet((eb) => ({
+          source: eb.ref('excluded.source'),
+          vector: eb.ref('excluded.vector'),
+        })),
+      )
+      .execute()
+  })
+}
+
+/** Rows per page of a bulk read, with a turn of the event loop between pages. */
+const READ_PAGE = 5000
+
+export async function loadEmbeddings(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+): Promise<{ ids: number[]; X: Float32Array; d: number; sources: Set<string> }> {
+  const ids: number[] = []
+  const vectors: Uint8Array[] = []
+  const sources = new Set<string>()
+  let after = 0
+  for (;;) {
+    const page = await db
+      .selectFrom('embeddings')
+      .select(['item_id', 'vector', 'source'])
+      .where('project_id', '=', projectId)
+      .where('item_id', '>', after)
+      .orderBy('item_id')
+      .limit(READ_PAGE)
+      .execute()
+    for (const r of page) {
+      ids.push(r.item_id)
+      vectors.push(r.vector)
+      sources.add(r.source)
+    }
+    if (page.length < READ_PAGE) break
+    after = page[page.length - 1]!.item_id
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  const d = vectors.length > 0 ? vectors[0]!.byteLength / 4 : 0
+  const X = new Float32Array(vectors.length * d)
+  vectors.forEach((v, i) => X.set(blobToFloats(v), i * d))
+  return { ids, X, d, sources }
+}
+
+/**
+ * Replaces the project's predictions by the model's. Rows are upserted chunk by chunk (each row
+ * names its model, so readers never mix models), then rows of other models are dropped.
+ */
+export async function storePredictions(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  modelId: string,
+  ids: readonly number[],
+  proba: Float32Array,
+  k: number,
+  oof: ReadonlyMap<number, Float32Array>,
+): Promise<void> {
+  const rows = ids.map((item_id, i) => {
+    const o = oof.get(item_id)
+    return {
+      item_id,
+      project_id: projectId,
+      model_id: modelId,
+      proba: floatsToBlob(proba.subarray(i * k, (i + 1) * k)),
+      oof: o ? floatsToBlob(o) : null,
+    }
+  })
+  await inChunks(db, rows, async (trx, chunk) => {
+    await trx
+      .insertInto('predictions')
+      .values([...chunk])
+      .onConflict((oc) =>
+        oc.column('item_id').doUpdateSet((eb) => ({
+          model_id: eb.ref('excluded.model_id'),
+          proba: eb.ref('excluded.proba'),
+          oof: eb.ref('excluded.oof'),
+        })),
+      )
+      .execute()
+  })
+  await db
+    .deleteFrom('predictions')
+    .where('project_id', '=', projectId)
+    .where('model_id', '!=', modelId)
+    .execute()
+}
+
+export interface PredictionRow {
+  readonly itemId: number
+  readonly modelId: string
+  readonly proba: Float32Array
+  readonly oof: Float32Array | null
+}
+
+export async function loadPredictions(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  itemId?: number,
+): Promise<PredictionRow[]> {
+  let q = db
+    .selectFrom('predictions')
+    .select(['item_id', 'model_id', 'proba', 'oof'])
+    .where('project_id', '=', projectId)
+  if (itemId !== undefined) q = q.where('item_id', '=', itemId)
+  const rows = await q.orderBy('item_id').execute()
+  return rows.map((r) => ({
+    itemId: r.item_id,
+    modelId: r.model_id,
+    proba: blobToFloats(r.proba),
+    oof: r.oof ? blobToFloats(r.oof) : null,
+  }))
+}
+
+export async function storeClusters(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  ids: readonly number[],
+  assignments: Int32Array,
+  xy: Float32Array | null,
+): Promise<void> {
+  const rows = ids.map((item_id, i) => ({
+    item_id,
+    project_id: projectId,
+    cluster: assignments[i]!,
+    x: xy ? xy[2 * i]! : null,
+    y: xy ? xy[2 * i + 1]! : null,
+  }))
+  await inChunks(db, rows, async (trx, chunk) => {
+    await trx
+      .insertInto('item_clusters')
+      .values([...chunk])
+      .onConflict((oc) =>
+        oc.column('item_id').doUpdateSet((eb) => ({
+          cluster: eb.ref('excluded.cluster'),
+          x: eb.ref('excluded.x'),
+          y: eb.ref('excluded.y'),
+        })),
+      )
+      .execute()
+  })
+}
+
+export async function loadClusters(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+): Promise<{ itemId: number; cluster: number; x: number | null; y: number | null }[]> {
+  const rows = await db
+    .selectFrom('item_clusters')
+    .select(['item_id', 'cluster', 'x', 'y'])
+    .where('project_id', '=', projectId)
+    .orderBy('item_id')
+    .execute()
+  return rows.map((r) => ({ itemId: r.item_id, cluster: r.cluster, x: r.x, y: r.y }))
+}
+
+export async function storeQueuePriority(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  scores: ReadonlyMap<number, number>,
+): Promise<void> {
+  if (scores.size === 0) {
+    await db.deleteFrom('queue_priority').where('project_id', '=', projectId).execute()
+    return
+  }
+  const rows = [...scores].map(([item_id, score]) => ({ item_id, project_id: projectId, score }))
+  await inChunks(db, rows, async (trx, chunk) => {
+    await trx
+      .insertInto('queue_priority')
+      .values([...chunk])
+      .onConflict((oc) =>
+        oc.column('item_id').doUpdateSet((eb) => ({ score: eb.ref('excluded.score') })),
+      )
+      .execute()
+  })
+}

@@ -1,0 +1,780 @@
+import { ConcordError, type ProjectId } from '@concord/core'
+import {
+  clusterStats,
+  DEFAULT_L2,
+  findLabelIssues,
+  rankForQueue,
+  mulberry32,
+  type ClusterStat,
+  type QueueOrder,
+} from '@concord/core/ml'
+import { cohenKappa, compileTable, krippendorffAlpha, type Annotation } from '@concord/metrics'
+import type { ServerContext } from '../context'
+import { currentStore, consensusOf, votesOf } from '../agreement/agreement-service'
+import type { AnnotationStore } from '../agreement/annotation-store'
+import { getProject, type Project } from '../repos/projects'
+import { randomId } from '../auth/random-id'
+import {
+  activeModel,
+  getFeaturizer,
+  getSettings,
+  insertModel,
+  listModels,
+  loadClusters,
+  loadEmbeddings,
+  loadPredictions,
+  modelBytes,
+  setFeaturizer,
+  storeClusters,
+  storeEmbeddings,
+  storePredictions,
+  storeQueuePriority,
+  updateSettings,
+  type ModelRecord,
+  type ModelSettings,
+} from './model-repo'
+import { inspectOnnx } from './onnx/inspect-onnx'
+import { logRegToOnnx } from './onnx/write-logreg-onnx'
+import { modelManifestSchema, validateModelForProject, type ModelManifest } from './manifest'
+import { ModelRunner } from './runtime/model-runner'
+import { UMAP_MAX_ROWS } from './runtime/project-2d'
+
+export interface ShadowScore {
+  readonly n: number
+  readonly agreement: number | null
+  readonly kappa: number | null
+  readonly reason?: string
+}
+
+export interface ShadowReport {
+  readonly model: { id: string; version: number; annotator: string }
+  readonly vsConsensus: ShadowScore
+  readonly annotators: ReadonlyArray<ShadowScore & { id: string }>
+  readonly overall: { alphaHumans: number | null; alphaWithModel: number | null }
+}
+
+export type TrainingState = 'idle' | 'queued' | 'running'
+
+export interface TrainingStatus {
+  readonly state: TrainingState
+  readonly step?: string
+  readonly reason?: string
+  readonly lastError?: string
+}
+
+/** Cross-validation folds of a trained model. */
+const FOLDS = 5
+/** The trainer's options, the same for the final model and for every fold. */
+export const TRAINING = { l2: DEFAULT_L2 } as const
+/** Quiet time after a label change before the retrain check runs (labels arrive in bursts). */
+const CHECK_DELAY_MS = 1000
+/** Default number of k-means clusters: about sqrt(n / 2), within [2, 50]. */
+function defaultK(n: number): number {
+  return Math.max(2, Math.min(50, Math.round(Math.sqrt(n / 2))))
+}
+
+interface Job {
+  state: TrainingState
+  step?: string
+  reason: string
+}
+
+/**
+ * The model loop of every project: embeddings, training on the consensus labels, predictions,
+ * clusters, the queue priority, likely mislabeled items. Heavy work (featurizing, training,
+ * inference, k-means, projections) runs in the model worker thread, one job at a time for the
+ * whole server, so it never stalls sync; this class only moves data and keeps state.
+ */
+export class ModelService {
+  private readonly jobs = new Map<ProjectId, Job>()
+  private readonly errors = new Map<ProjectId, string>()
+  private readonly checkTimers = new Map<ProjectId, NodeJS.Timeout>()
+  /** k-means runs in flight, so that simultaneous requests share one. */
+  private readonly clustering = new Map<ProjectId, Promise<void>>()
+  private chain: Promise<void> = Promise.resolve()
+  private closed = false
+  /** Trainings started per project since start-up (tests count retrains with it). */
+  readonly trainings = new Map<ProjectId, number>()
+
+  constructor(
+    private readonly ctx: ServerContext,
+    // One onnxruntime thread: inference shares two cores with the server's event loop.
+    private readonly runner: ModelRunner = new ModelRunner({ ortThreads: 1 }),
+  ) {}
+
+  status(projectId: ProjectId): TrainingStatus {
+    const job = this.jobs.get(projectId)
+    const lastError = this.errors.get(projectId)
+    return {
+      state: job?.state ?? 'idle',
+      ...(job?.step ? { step: job.step } : {}),
+      ...(job ? { reason: job.reason } : {}),
+      ...(lastError ? { lastError } : {}),
+    }
+  }
+
+  /** Called after commits that changed labels or adjudications of these projects. */
+  onLabelsChanged(projects: Iterable<string>): void {
+    if (this.closed) return
+    for (const p of projects) {
+      const projectId = p as ProjectId
+      clearTimeout(this.checkTimers.get(projectId))
+      const timer = setTimeout(() => {
+        this.checkTimers.delete(projectId)
+        this.checkRetrain(projectId).catch((err: unknown) => this.fail(projectId, err))
+      }, CHECK_DELAY_MS)
+      timer.unref()
+      this.checkTimers.set(projectId, timer)
+    }
+  }
+
+  /** Queues a training when the consensus grew by `retrainEvery` since the newest trained model. */
+  async checkRetrain(projectId: ProjectId): Promise<boolean> {
+    if (this.jobs.has(projectId)) return false
+    const project = await getProject(this.ctx.db, projectId)
+    if (!project || project.labelSchema.kind !== 'single') return false
+    const settings = await getSettings(this.ctx.db, projectId)
+    const consensus = await this.consensusLabels(project)
+    const trained = (await listModels(this.ctx.db, projectId)).find((m) => m.kind === 'trained')
+    const since = consensus.size - (trained?.labelsCount ?? 0)
+    if (since < settings.retrainEvery) return false
+    this.enqueue(projectId, `${since} new consensus labels`)
+    return true
+  }
+
+  /** Queues a training now (on demand). */
+  requestTraining(projectId: ProjectId, reason = 'requested'): void {
+    this.enqueue(projectId, reason)
+  }
+
+  /** Resolves when every queued job has run (tests, shutdown). */
+  async idle(): Promise<void> {
+    let seen: Promise<void>
+    do {
+      seen = this.chain
+      await seen
+    } while (seen !== this.chain)
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const t of this.checkTimers.values()) clearTimeout(t)
+    await this.idle().catch(() => {})
+    await this.runner.close()
+  }
+
+  private enqueue(projectId: ProjectId, reason: string): void {
+    if (this.closed || this.jobs.has(projectId)) return
+    const job: Job = { state: 'queued', reason }
+    this.jobs.set(projectId, job)
+    this.chain = this.chain.then(async () => {
+      job.state = 'running'
+      this.trainings.set(projectId, (this.trainings.get(projectId) ?? 0) + 1)
+      try {
+        await this.train(projectId, job)
+        this.errors.delete(projectId)
+      } catch (err) {
+        this.fail(projectId, err)
+      } finally {
+        this.jobs.delete(projectId)
+      }
+      // Labels that arrived while training count toward the next model.
+      if (!this.closed) await this.checkRetrain(projectId).catch(() => false)
+    })
+  }
+
+  private fail(projectId: ProjectId, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err)
+    this.errors.set(projectId, message)
+    this.ctx.log.error('model job failed', { project: projectId, error: message })
+  }
+
+  // ---- training ------------------------------------------------------------------------------
+
+  private async train(projectId: ProjectId, job: Job): Promise<void> {
+    const project = await this.requireProject(projectId)
+    if (project.labelSchema.kind !== 'single') {
+      throw new ConcordError('bad_request', 'models are trained for single-label projects only')
+    }
+    job.step = 'embedding items'
+    const { ids, X, d } = await this.ensureEmbeddings(project)
+    job.step = 'collecting consensus labels'
+    const labels = project.labelSchema.labels.map((l) => l.id)
+    const consensus = await this.consensusLabels(project)
+    const rows: number[] = []
+    const y: number[] = []
+    ids.forEach((id, row) => {
+      const label = consensus.get(id)
+      const code = label === undefined ? -1 : labels.indexOf(label)
+      if (code >= 0) {
+        rows.push(row)
+        y.push(code)
+      }
+    })
+    const present = new Set(y)
+    if (present.size < 2) {
+      throw new ConcordError(
+        'not_ready',
+        `training needs consensus labels of at least two classes; this project has ${present.size}`,
+      )
+    }
+    const Xl = new Float32Array(rows.length * d)
+    rows.forEach((row, i) => Xl.set(X.subarray(row * d, (row + 1) * d), i * d))
+    job.step = `training on ${rows.length} labels`
+    const trained = await this.runner.train({
+      X: Xl,
+      n: rows.length,
+      d,
+      y: Int32Array.from(y),
+      k: labels.length,
+      folds: Math.min(FOLDS, rows.length),
+      l2: TRAINING.l2,
+      seed: 1,
+    })
+    const manifest: ModelManifest = {
+      name: 'Concord logistic regression',
+      inputName: 'features',
+      outputName: 'probabilities',
+      inputKind: 'builtin-text',
+      labels,
+      output: 'probabilities',
+    }
+    const onnx = logRegToOnnx(trained.model, {
+      inputName: 'features',
+      outputName: 'probabilities',
+      labels,
+    })
+    const record = await insertModel(this.ctx.db, projectId, {
+      id: randomId('m_', 10),
+      kind: 'trained',
+      name: manifest.name,
+      manifest: JSON.stringify(manifest),
+      onnx,
+      metrics: JSON.stringify({ ...trained.cv, trainedOn: rows.length }),
+      labels_count: consensus.size,
+      created_at: this.ctx.clock.now(),
+    })
+    const oof = new Map<number, Float32Array>()
+    const k = labels.length
+    rows.forEach((row, i) => oof.set(ids[row]!, trained.oof.slice(i * k, (i + 1) * k)))
+    job.step = 'predicting every item'
+    await this.refreshPredictions(projectId, record, { ids, X, d }, oof)
+    this.ctx.log.info('model trained', {
+      project: projectId,
+      version: record.version,
+      labels: rows.length,
+      accuracy: trained.cv.accuracy,
+    })
+  }
+
+  /** Runs the active model over every item and recomputes the queue priority. */
+  async refreshPredictions(
+    projectId: ProjectId,
+    model: ModelRecord,
+    matrix?: { ids: number[]; X: Float32Array; d: number },
+    oof: ReadonlyMap<number, Float32Array> = new Map(),
+  ): Promise<void> {
+    const active = await activeModel(this.ctx.db, projectId)
+    if (active && active.id !== model.id) return
+    const project = await this.requireProject(projectId)
+    const { ids, X, d } = matrix ?? (await this.ensureEmbeddings(project))
+    const manifest = modelManifestSchema.parse(model.manifest)
+    await this.runner.load(model.id, await modelBytes(this.ctx.db, model.id))
+    try {
+      const proba = await this.runner.predict(model.id, X, ids.length, d, {
+        softmax: manifest.output === 'logits',
+      })
+      await storePredictions(
+        this.ctx.db,
+        projectId,
+        model.id,
+        ids,
+        proba,
+        manifest.labels.length,
+        oof,
+      )
+    } finally {
+      await this.runner.unload(model.id).catch(() => {})
+    }
+    await this.refreshQueuePriority(projectId)
+  }
+
+  // ---- embeddings ----------------------------------------------------------------------------
+
+  /**
+   * Every item's embedding, in item id order: imported ones as they are; for the rest the
+   * built-in text featurizer, fitted once on the project's texts (its IDF is kept, so new items
+   * land in the same space).
+   */
+  async ensureEmbeddings(project: Project): Promise<{ ids: number[]; X: Float32Array; d: number }> {
+    const missing = await this.ctx.db
+      .selectFrom('items')
+      .leftJoin('embeddings', 'embeddings.item_id', 'items.id')
+      .select(['items.id', 'items.text'])
+      .where('items.project_id', '=', project.id)
+      .where('embeddings.item_id', 'is', null)
+      .orderBy('items.id')
+      .execute()
+    if (missing.length > 0) {
+      const stored = await getFeaturizer(this.ctx.db, project.id)
+      let texts = missing.map((r) => r.text ?? '')
+      let fitTexts: string[] | undefined
+      if (stored === null) {
+        // Fit on every text of the project, not only the missing ones.
+        const all = await this.ctx.db
+          .selectFrom('items')
+          .select('text')
+          .where('project_id', '=', project.id)
+          .execute()
+        fitTexts = all.map((r) => r.text ?? '')
+      }
+      const result = await this.runner.embedTexts({
+        texts,
+        featurizer: stored,
+        ...(fitTexts ? { fitTexts } : {}),
+      })
+      texts = []
+      if (stored === null) await setFeaturizer(this.ctx.db, project.id, result.featurizer)
+      const existing = await loadEmbeddings(this.ctx.db, project.id)
+      if (existing.ids.length > 0 && existing.d !== result.d) {
+        throw new ConcordError(
+          'invalid_import',
+          `imported embeddings have ${existing.d} dimensions but the built-in ones have ${result.d}; import an embedding for every item or for none`,
+        )
+      }
+      await storeEmbeddings(
+        this.ctx.db,
+        project.id,
+        'builtin',
+        missing.map((r) => r.id),
+        result.X,
+        result.d,
+      )
+    }
+    const { ids, X, d } = await loadEmbeddings(this.ctx.db, project.id)
+    return { ids, X, d }
+  }
+
+  // ---- uploads -------------------------------------------------------------------------------
+
+  /** Validates an uploaded ONNX classifier against the project and stores it as the newest. */
+  async uploadModel(
+    projectId: ProjectId,
+    bytes: Uint8Array,
+    manifestInput: unknown,
+  ): Promise<ModelRecord> {
+    const project = await this.requireProject(projectId)
+    const parsed = modelManifestSchema.safeParse(manifestInput)
+    if (!parsed.success) {
+      throw new ConcordError('invalid_model', `the manifest is not valid: ${parsed.error.message}`)
+    }
+    const manifest = parsed.data
+    const info = inspectOnnx(bytes)
+    const { d } = await this.ensureEmbeddings(project)
+    validateModelForProject(info, manifest, {
+      labelIds: project.labelSchema.labels.map((l) => l.id),
+      featureDims: d,
+    })
+    // onnxruntime is the last judge: a graph can parse and still not load.
+    const probeId = `probe-${randomId('', 8)}`
+    await this.runner.load(probeId, bytes)
+    await this.runner.unload(probeId).catch(() => {})
+    const record = await insertModel(this.ctx.db, projectId, {
+      id: randomId('m_', 10),
+      kind: 'uploaded',
+      name: manifest.name,
+      manifest: JSON.stringify(manifest),
+      onnx: bytes,
+      metrics: null,
+      labels_count: 0,
+      created_at: this.ctx.clock.now(),
+    })
+    this.chain = this.chain.then(() =>
+      this.refreshPredictions(projectId, record).catch((err: unknown) => this.fail(projectId, err)),
+    )
+    return record
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  async settings(projectId: ProjectId): Promise<ModelSettings> {
+    return getSettings(this.ctx.db, projectId)
+  }
+
+  async updateSettings(
+    projectId: ProjectId,
+    patch: Partial<ModelSettings>,
+  ): Promise<ModelSettings> {
+    if (patch.activeModel) {
+      const models = await listModels(this.ctx.db, projectId)
+      const pinned = models.find((m) => m.id === patch.activeModel)
+      if (!pinned) {
+        throw new ConcordError('not_found', `no model '${patch.activeModel}' in this project`)
+      }
+    }
+    const next = await updateSettings(this.ctx.db, projectId, patch)
+    if (patch.activeModel !== undefined) {
+      const model = await activeModel(this.ctx.db, projectId)
+      if (model) {
+        this.chain = this.chain.then(() =>
+          this.refreshPredictions(projectId, model).catch((err: unknown) =>
+            this.fail(projectId, err),
+          ),
+        )
+      }
+    } else if (patch.queueOrder !== undefined) {
+      await this.refreshQueuePriority(projectId)
+    }
+    return next
+  }
+
+  /** Top labels the active model gives an item, best first. */
+  async suggestions(
+    projectId: ProjectId,
+    itemId: number,
+    top = 3,
+  ): Promise<{
+    model: { id: string; version: number } | null
+    labels: { label: string; probability: number }[]
+  }> {
+    const model = await activeModel(this.ctx.db, projectId)
+    if (!model) return { model: null, labels: [] }
+    const [row] = await loadPredictions(this.ctx.db, projectId, itemId)
+    if (!row || row.modelId !== model.id) return { model: summaryRef(model), labels: [] }
+    const labels = modelManifestSchema.parse(model.manifest).labels
+    const ranked = [...row.proba]
+      .map((p, i) => ({ label: labels[i]!, probability: p }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, top)
+    return { model: summaryRef(model), labels: ranked }
+  }
+
+  /**
+   * Likely mislabeled items by confident learning over out-of-fold probabilities (the model's
+   * plain predictions for items it was not trained on), for the consensus labels or for one
+   * annotator's (or every annotator's) labels.
+   */
+  async mislabeled(
+    projectId: ProjectId,
+    scope: 'consensus' | 'annotator',
+    annotator: string | undefined,
+    limit: number,
+  ): Promise<{
+    model: { id: string; version: number } | null
+    items: {
+      itemId: number
+      given: string
+      suggested: string
+      selfConfidence: number
+      annotator?: string
+    }[]
+  }> {
+    const project = await this.requireProject(projectId)
+    const model = await activeModel(this.ctx.db, projectId)
+    if (!model) return { model: null, items: [] }
+    const labels = modelManifestSchema.parse(model.manifest).labels
+    const k = labels.length
+    const predictions = new Map(
+      (await loadPredictions(this.ctx.db, projectId))
+        .filter((p) => p.modelId === model.id)
+        .map((p) => [p.itemId, p.oof ?? p.proba]),
+    )
+    const given: { itemId: number; label: number; annotator?: string }[] = []
+    if (scope === 'consensus') {
+      for (const [itemId, label] of await this.consensusLabels(project)) {
+        const code = labels.indexOf(label)
+        if (code >= 0 && predictions.has(itemId)) given.push({ itemId, label: code })
+      }
+    } else {
+      const store = await currentStore(this.ctx.db, projectId)
+      for (const [itemId, slots] of store.byItem) {
+        if (!predictions.has(itemId)) continue
+        for (const s of slots) {
+          const who = store.annotators[store.ann[s]!]!
+          if (annotator !== undefined && who !== annotator) continue
+          const code = labels.indexOf(store.values[store.val[s]!]!)
+          if (code >= 0) given.push({ itemId, label: code, annotator: who })
+        }
+      }
+    }
+    const proba = new Float32Array(given.length * k)
+    given.forEach((g, i) => proba.set(predictions.get(g.itemId)!, i * k))
+    const issues = findLabelIssues(Int32Array.from(given.map((g) => g.label)), proba, k)
+    return {
+      model: summaryRef(model),
+      items: issues.slice(0, limit).map((issue) => {
+        const g = given[issue.index]!
+        return {
+          itemId: g.itemId,
+          given: labels[issue.given]!,
+          suggested: labels[issue.suggested]!,
+          selfConfidence: issue.selfConfidence,
+          ...(g.annotator !== undefined ? { annotator: g.annotator } : {}),
+        }
+      }),
+    }
+  }
+
+  /** k-means over the embeddings (computed in the worker, then kept until asked again). */
+  async clusters(
+    projectId: ProjectId,
+    k?: number,
+  ): Promise<{ k: number; clusters: ClusterStat[] }> {
+    const project = await this.requireProject(projectId)
+    const settings = await getSettings(this.ctx.db, projectId)
+    let stored = await loadClusters(this.ctx.db, projectId)
+    const itemCount = await this.itemCount(projectId)
+    const wanted = k ?? settings.clustersK ?? defaultK(itemCount)
+    if (stored.length !== itemCount || settings.clustersK !== wanted) {
+      let running = this.clustering.get(projectId)
+      if (!running) {
+        running = this.computeClusters(project, wanted).finally(() =>
+          this.clustering.delete(projectId),
+        )
+        this.clustering.set(projectId, running)
+      }
+      await running
+      stored = await loadClusters(this.ctx.db, projectId)
+    }
+    const store = await currentStore(this.ctx.db, projectId)
+    const consensus = await this.consensusLabels(project)
+    const labels = project.labelSchema.labels.map((l) => l.id)
+    const stats = clusterStats(
+      Int32Array.from(stored.map((s) => s.cluster)),
+      Int32Array.from(stored.map((s) => labels.indexOf(consensus.get(s.itemId) ?? ''))),
+      Float64Array.from(stored.map((s) => disagreementOf(store, s.itemId))),
+      wanted,
+      labels.length,
+    )
+    return { k: wanted, clusters: stats }
+  }
+
+  async computeClusters(project: Project, k: number): Promise<void> {
+    const { ids, X, d } = await this.ensureEmbeddings(project)
+    if (ids.length === 0) return
+    const kk = Math.min(k, ids.length)
+    const { assignments } = await this.runner.cluster(X, ids.length, d, kk, 1)
+    const { xy } = await this.runner.project2d(X, ids.length, d, 1)
+    await storeClusters(this.ctx.db, project.id, ids, assignments, xy)
+    await updateSettings(this.ctx.db, project.id, { clustersK: k })
+    await this.refreshQueuePriority(project.id)
+  }
+
+  /** Every item as a point of the 2D map, with its cluster, consensus label and disagreement. */
+  async map(projectId: ProjectId): Promise<{
+    method: string
+    points: {
+      itemId: number
+      x: number
+      y: number
+      cluster: number
+      label: string | null
+      disagreement: number | null
+    }[]
+  }> {
+    await this.clusters(projectId)
+    const project = await this.requireProject(projectId)
+    const stored = await loadClusters(this.ctx.db, projectId)
+    const store = await currentStore(this.ctx.db, projectId)
+    const consensus = await this.consensusLabels(project)
+    return {
+      method: stored.length <= UMAP_MAX_ROWS ? 'umap' : 'pca',
+      points: stored.map((s) => {
+        const dis = disagreementOf(store, s.itemId)
+        return {
+          itemId: s.itemId,
+          x: s.x ?? 0,
+          y: s.y ?? 0,
+          cluster: s.cluster,
+          label: consensus.get(s.itemId) ?? null,
+          disagreement: Number.isNaN(dis) ? null : dis,
+        }
+      }),
+    }
+  }
+
+  /** Recomputes `queue_priority` for the project's queue order (nothing for 'default'). */
+  async refreshQueuePriority(projectId: ProjectId): Promise<void> {
+    const settings = await getSettings(this.ctx.db, projectId)
+    const order: QueueOrder = settings.queueOrder
+    if (order === 'default') {
+      await storeQueuePriority(this.ctx.db, projectId, new Map())
+      return
+    }
+    const items = await this.ctx.db
+      .selectFrom('items')
+      .select('id')
+      .where('project_id', '=', projectId)
+      .orderBy('id')
+      .execute()
+    const predictions = new Map(
+      (await loadPredictions(this.ctx.db, projectId)).map((p) => [p.itemId, p.proba]),
+    )
+    const store = await currentStore(this.ctx.db, projectId)
+    const clusters = new Map((await loadClusters(this.ctx.db, projectId)).map((c) => [c.itemId, c]))
+    const share = clusterLabelledShares(clusters, store)
+    const candidates = items.map(({ id }) => {
+      const cluster = clusters.get(id)
+      const dis = disagreementOf(store, id)
+      return {
+        id,
+        ...(predictions.has(id) ? { proba: predictions.get(id)! } : {}),
+        ...(Number.isNaN(dis) ? {} : { disagreement: dis }),
+        ...(cluster ? { clusterLabelledShare: share.get(cluster.cluster) ?? 0 } : {}),
+      }
+    })
+    const ranked = rankForQueue(order, candidates, mulberry32(hashSeed(projectId)))
+    const scores = new Map<number, number>()
+    ranked.forEach((id, rank) => scores.set(id, ranked.length - rank))
+    await storeQueuePriority(this.ctx.db, projectId, scores)
+  }
+
+  /** Consensus label per item id (adjudicated, or a strict majority of at least K labels). */
+  async consensusLabels(project: Project): Promise<Map<number, string>> {
+    const store = await currentStore(this.ctx.db, project.id)
+    const out = new Map<number, string>()
+    const items = new Set<number>([...store.byItem.keys(), ...store.adjudicated.keys()])
+    for (const itemId of items) {
+      const c = consensusOf(store, itemId, project.overlap)
+      if (c.label !== null) out.set(itemId, c.label)
+    }
+    return out
+  }
+
+  /**
+   * Shadow mode: the active model's top label counts as the virtual annotator
+   * `model:<version>`, scored against the consensus and against each annotator (Cohen's kappa on
+   * the items both labelled). The human coefficients leave it out; `overall` shows Krippendorff's
+   * alpha without and, on request, with the model among the annotators.
+   */
+  async shadow(projectId: ProjectId): Promise<ShadowReport | null> {
+    const project = await this.requireProject(projectId)
+    const model = await activeModel(this.ctx.db, projectId)
+    if (!model) return null
+    const labels = modelManifestSchema.parse(model.manifest).labels
+    const predicted = new Map<number, string>()
+    for (const p of await loadPredictions(this.ctx.db, projectId)) {
+      if (p.modelId !== model.id) continue
+      let best = 0
+      for (let j = 1; j < p.proba.length; j++) if (p.proba[j]! > p.proba[best]!) best = j
+      predicted.set(p.itemId, labels[best]!)
+    }
+    const modelName = `model:${model.version}`
+    const store = await currentStore(this.ctx.db, projectId)
+    const human: Annotation[] = []
+    for (const [itemId, slots] of store.byItem) {
+      for (const s of slots) {
+        human.push({
+          item: String(itemId),
+          annotator: store.annotators[store.ann[s]!]!,
+          value: store.values[store.val[s]!]!,
+        })
+      }
+    }
+    const machine: Annotation[] = [...predicted].map(([itemId, value]) => ({
+      item: String(itemId),
+      annotator: modelName,
+      value,
+    }))
+    const versus = (other: Annotation[], name: string) => {
+      const items = new Set(other.map((a) => a.item))
+      const mine = machine.filter((a) => items.has(a.item))
+      const shared = new Set(mine.map((a) => a.item))
+      const rows = [...other.filter((a) => shared.has(a.item)), ...mine]
+      if (shared.size === 0) return { n: 0, agreement: null, kappa: null }
+      const table = compileTable(rows)
+      const kappa = cohenKappa(table, { pair: [modelName, name] })
+      return {
+        n: shared.size,
+        agreement: kappa.observedAgreement,
+        kappa: Number.isNaN(kappa.value) ? null : kappa.value,
+        ...(kappa.reason ? { reason: kappa.reason } : {}),
+      }
+    }
+    const consensus = [...(await this.consensusLabels(project))].map(([itemId, value]) => ({
+      item: String(itemId),
+      annotator: 'consensus',
+      value,
+    }))
+    const alpha = (rows: Annotation[]) => {
+      const v = krippendorffAlpha(compileTable(rows)).value
+      return Number.isNaN(v) ? null : v
+    }
+    return {
+      model: { id: model.id, version: model.version, annotator: modelName },
+      vsConsensus: versus(consensus, 'consensus'),
+      annotators: store.annotators.map((id) => ({
+        id,
+        ...versus(
+          human.filter((a) => a.annotator === id),
+          id,
+        ),
+      })),
+      overall: {
+        alphaHumans: human.length > 0 ? alpha(human) : null,
+        alphaWithModel: human.length > 0 ? alpha([...human, ...machine]) : null,
+      },
+    }
+  }
+
+  async listModels(projectId: ProjectId): Promise<ModelRecord[]> {
+    return listModels(this.ctx.db, projectId)
+  }
+
+  async activeModel(projectId: ProjectId): Promise<ModelRecord | undefined> {
+    return activeModel(this.ctx.db, projectId)
+  }
+
+  private async itemCount(projectId: ProjectId): Promise<number> {
+    const row = await this.ctx.db
+      .selectFrom('items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
+  private async requireProject(projectId: ProjectId): Promise<Project> {
+    const project = await getProject(this.ctx.db, projectId)
+    if (!project) throw new ConcordError('not_found', `no project '${projectId}'`)
+    return project
+  }
+}
+
+function summaryRef(model: ModelRecord): { id: string; version: number } {
+  return { id: model.id, version: model.version }
+}
+
+/**
+ * Observed disagreement of an item's labels: the share of ordered annotator pairs that differ
+ * (1 - sum n_c (n_c - 1) / (n (n - 1))); NaN with fewer than two labels.
+ */
+export function disagreementOf(store: AnnotationStore, itemId: number): number {
+  const votes = Object.values(votesOf(store, itemId))
+  const n = votes.reduce((a, b) => a + b, 0)
+  if (n < 2) return Number.NaN
+  let agree = 0
+  for (const c of votes) agree += c * (c - 1)
+  return 1 - agree / (n * (n - 1))
+}
+
+function clusterLabelledShares(
+  clusters: ReadonlyMap<number, { cluster: number }>,
+  store: AnnotationStore,
+): Map<number, number> {
+  const size = new Map<number, number>()
+  const labelled = new Map<number, number>()
+  for (const [itemId, { cluster }] of clusters) {
+    size.set(cluster, (size.get(cluster) ?? 0) + 1)
+    if (store.byItem.has(itemId)) labelled.set(cluster, (labelled.get(cluster) ?? 0) + 1)
+  }
+  const out = new Map<number, number>()
+  for (const [c, n] of size) out.set(c, (labelled.get(c) ?? 0) / n)
+  return out
+}
+
+function hashSeed(s: string): number {
+  let h = 2166136261
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619)
+  return h >>> 0
+}
