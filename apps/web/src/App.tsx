@@ -14,6 +14,8 @@ const UsersView = lazy(() => import('./views/UsersView'))
 const FlagsView = lazy(() => import('./views/FlagsView'))
 const DashboardView = lazy(() => import('./views/DashboardView'))
 const ReviewView = lazy(() => import('./views/ReviewView'))
+const DataMapView = lazy(() => import('./views/DataMapView'))
+const MislabeledView = lazy(() => import('./views/MislabeledView'))
 
 export interface ProjectViewProps {
   project: ProjectSummary
@@ -68,6 +70,12 @@ export function App() {
             </Match>
             <Match when={match('/p/:id/flags', path())}>
               {(p) => <ProjectPage id={p().id!} view={FlagsView} />}
+            </Match>
+            <Match when={match('/p/:id/map', path())}>
+              {(p) => <ProjectPage id={p().id!} view={DataMapView} />}
+            </Match>
+            <Match when={match('/p/:id/mislabeled', path())}>
+              {(p) => <ProjectPage id={p().id!} view={MislabeledView} />}
             </Match>
             <Match when={path().split('?')[0] === '/new-project'}>
               <NewProjectView />

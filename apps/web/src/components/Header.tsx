@@ -22,6 +22,8 @@ export function Header(props: HeaderProps) {
             ? [
                 { href: `/p/${props.project.id}/flags`, label: 'Follow-up' },
                 { href: `/p/${props.project.id}/dashboard`, label: 'Agreement' },
+                { href: `/p/${props.project.id}/map`, label: 'Data map' },
+                { href: `/p/${props.project.id}/mislabeled`, label: 'Likely mislabeled' },
               ]
             : []),
           ...(props.project.role === 'admin'

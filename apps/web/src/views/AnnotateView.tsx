@@ -19,6 +19,7 @@ import { bookletVersionFor } from '../lib/definition-version'
 import { createRoom } from '../lib/room'
 import { Link } from '../lib/router'
 import { user } from '../lib/session'
+import { SuggestionsPanel } from './models/SuggestionsPanel'
 import './annotate.css'
 
 type Value = string | string[]
@@ -421,6 +422,11 @@ export default function AnnotateView(props: ProjectViewProps) {
               Flag as ambiguous <kbd>f</kbd>
             </button>
           </div>
+          <SuggestionsPanel
+            projectId={project().id}
+            itemId={current() ? String(current()!.id) : undefined}
+            labelName={(id) => schema().labels.find((l) => l.id === id)?.name ?? id}
+          />
           <button type="button" class="link" onClick={() => setShowDefinitions((s) => !s)}>
             {showDefinitions() ? 'Hide' : 'Show'} label definitions <kbd>?</kbd>
           </button>

@@ -10,6 +10,7 @@ import { CoefficientCards } from './dashboard/CoefficientCards'
 import { Filters } from './dashboard/Filters'
 import { Heatmap } from './dashboard/Heatmap'
 import { Hotspots } from './dashboard/Hotspots'
+import { ModelShadow } from './dashboard/ModelShadow'
 import type {
   AgreementFilters,
   AgreementReport,
@@ -203,6 +204,7 @@ export default function DashboardView(props: ProjectViewProps) {
             >
               {(r) => <Agreement report={r()} />}
             </Show>
+            <ModelShadow project={props.project.id} refresh={report()?.computedAt} />
           </div>
         </Show>
 

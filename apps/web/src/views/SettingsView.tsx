@@ -7,6 +7,7 @@ import './admin.css'
 import { ImportPanel, type ImportTarget } from './admin/ImportPanel'
 import { MembersSection } from './admin/MembersSection'
 import { ProjectSection } from './admin/ProjectSection'
+import { ModelSection } from './models/ModelSection'
 
 interface ItemImportResult {
   imported: number
@@ -105,6 +106,7 @@ export default function SettingsView(props: ProjectViewProps) {
             <a href="#members">Members</a>
             <a href="#import-items">Import items</a>
             <a href="#import-labels">Import labels</a>
+            <a href="#model">Model</a>
           </nav>
 
           <section class="admin-section" id="project" aria-labelledby="project-title">
@@ -212,6 +214,21 @@ export default function SettingsView(props: ProjectViewProps) {
                   </pre>
                 </div>
               </ImportPanel>
+            </div>
+          </section>
+
+          <section class="admin-section" id="model" aria-labelledby="model-title">
+            <div class="section-intro">
+              <h2 id="model-title">Model</h2>
+              <p class="muted">
+                A classifier trained on the consensus labels (or one you upload) that suggests
+                labels, orders the queue and points at likely mislabeled items.
+              </p>
+            </div>
+            <div class="card">
+              <Show when={project().id} keyed>
+                <ModelSection project={project()} />
+              </Show>
             </div>
           </section>
         </Show>
