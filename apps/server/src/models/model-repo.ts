@@ -193,7 +193,7 @@ export function blobToFloats(b: Uint8Array): Float32Array {
   return new Float32Array(copy.buffer)
 }
 
-const WRITE_CHUNK = 500
+const WRITE_CHUNK = 100
 
 /**
  * Bulk writes (100,000 embeddings, predictions) go in chunks of their own transactions, with a
