@@ -14,6 +14,26 @@ function labelledBy(eb: ExpressionBuilder<Database, 'items'>, annotator: UserId)
   )
 }
 
+/** The annotator holds a reservation on this item (expired or not). */
+function reservedBy(eb: ExpressionBuilder<Database, 'items'>, annotator: UserId) {
+  return eb.exists(
+    eb
+      .selectFrom('assignments')
+      .select('assignments.item_id')
+      .whereRef('assignments.item_id', '=', 'items.id')
+      .where('assignments.annotator_id', '=', annotator),
+  )
+}
+
+/** Unexpired reservations of this item, as an SQL expression. */
+function liveReservations(eb: ExpressionBuilder<Database, 'items'>, now: number) {
+  return eb
+    .selectFrom('assignments')
+    .select((e) => e.fn.countAll().as('n'))
+    .whereRef('assignments.item_id', '=', 'items.id')
+    .where('assignments.expires_at', '>', now)
+}
+
 /** Frees the slots whose reservation has run out. */
 export async function deleteExpiredAssignments(
   db: Kysely<Database>,
@@ -70,25 +90,8 @@ export async function itemsWithFreeSlots(
     .where('items.project_id', '=', projectId)
     .where('items.label_count', '=', labelCount)
     .where((eb) => eb.not(labelledBy(eb, annotator)))
-    .where(
-      (eb) =>
-        sql<boolean>`(${eb
-          .selectFrom('assignments')
-          .select((e) => e.fn.countAll().as('n'))
-          .whereRef('assignments.item_id', '=', 'items.id')
-          .where('assignments.expires_at', '>', now)}) < ${freeSlots}`,
-    )
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('assignments')
-            .select('assignments.item_id')
-            .whereRef('assignments.item_id', '=', 'items.id')
-            .where('assignments.annotator_id', '=', annotator),
-        ),
-      ),
-    )
+    .where((eb) => sql<boolean>`(${liveReservations(eb, now)}) < ${freeSlots}`)
+    .where((eb) => eb.not(reservedBy(eb, annotator)))
     .orderBy('items.id')
     .limit(limit)
     .execute()
@@ -146,25 +149,8 @@ export async function prioritizedItemsWithFreeSlots(
     .where('items.project_id', '=', projectId)
     .where('items.label_count', '<', overlap)
     .where((eb) => eb.not(labelledBy(eb, annotator)))
-    .where(
-      (eb) =>
-        sql<boolean>`(${eb
-          .selectFrom('assignments')
-          .select((e) => e.fn.countAll().as('n'))
-          .whereRef('assignments.item_id', '=', 'items.id')
-          .where('assignments.expires_at', '>', now)}) < ${overlap} - items.label_count`,
-    )
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('assignments')
-            .select('assignments.item_id')
-            .whereRef('assignments.item_id', '=', 'items.id')
-            .where('assignments.annotator_id', '=', annotator),
-        ),
-      ),
-    )
+    .where((eb) => sql<boolean>`(${liveReservations(eb, now)}) < ${overlap} - items.label_count`)
+    .where((eb) => eb.not(reservedBy(eb, annotator)))
     .orderBy(sql`queue_priority.score is null`)
     .orderBy('queue_priority.score', 'desc')
     .orderBy('items.id')
