@@ -438,7 +438,7 @@ export async function syncLoad(opts: {
     'during edits + drain. Frames to clients: WebSocket messages the clients received.',
     'Event-loop delay: measured inside each server from the start of the load (lib/loop-monitor.mjs).',
     "Group commits: Concord's DocStore.commit calls, timed (lib/commit-counters.ts); the time",
-    "includes SQLite's fsync and blocks the event loop (better-sqlite3 is synchronous).",
+    'blocks the event loop (better-sqlite3 is synchronous); the fsync follows on the thread pool.',
     `Other processes: CPU used on the machine by anything but the server and load.mjs during the`,
     `run (a run is measured again, up to ${ATTEMPTS} times, when it exceeds ${MAX_FOREIGN_CORES} cores;`,
     'repeats over the limit are left out of the median when at least one is under it).',
