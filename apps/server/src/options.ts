@@ -10,6 +10,11 @@ export interface ServerOptions {
   readonly dataDir: string
   /** The SQLite file; defaults to <dataDir>/concord.db. */
   readonly dbFile: string
+  /**
+   * Where relative item media paths are resolved (image encoders read them from here).
+   * Default <dataDir>/media (CONCORD_MEDIA_DIR).
+   */
+  readonly mediaDir: string
   /** Largest accepted WebSocket frame in bytes; larger frames close the socket (1009). */
   readonly maxFrameBytes: number
   /** Largest accepted REST body in bytes, except imports. */
@@ -53,7 +58,10 @@ export const DEFAULTS = Object.freeze({
   quiet: false,
 })
 
-export type OptionOverrides = Partial<Omit<ServerOptions, 'dbFile'>> & { dbFile?: string }
+export type OptionOverrides = Partial<Omit<ServerOptions, 'dbFile' | 'mediaDir'>> & {
+  dbFile?: string
+  mediaDir?: string
+}
 
 function intFromEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
   const raw = env[name]
@@ -78,6 +86,7 @@ export function resolveOptions(
     port,
     dataDir,
     dbFile: overrides.dbFile ?? join(dataDir, 'concord.db'),
+    mediaDir: resolve(overrides.mediaDir ?? (env.CONCORD_MEDIA_DIR || join(dataDir, 'media'))),
     maxFrameBytes:
       overrides.maxFrameBytes ??
       intFromEnv('CONCORD_MAX_FRAME_BYTES', env) ??

@@ -119,7 +119,8 @@ export interface ModelsTable {
   id: string
   project_id: string
   version: number
-  kind: 'trained' | 'uploaded'
+  /** 'encoder': an uploaded image encoder that makes embeddings, never a classifier. */
+  kind: 'trained' | 'uploaded' | 'encoder'
   name: string
   /** JSON of the model's manifest (input, output, labels in output order). */
   manifest: string
@@ -134,7 +135,7 @@ export interface ModelsTable {
 export interface EmbeddingsTable {
   item_id: number
   project_id: string
-  source: 'builtin' | 'imported'
+  source: 'builtin' | 'imported' | 'encoder'
   /** Float32 little-endian. */
   vector: Uint8Array
 }

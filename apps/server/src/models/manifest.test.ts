@@ -5,8 +5,11 @@ import { onnx } from './onnx/onnx-proto'
 import { ioModel, randomLogReg } from './onnx/test-models'
 import { logRegToOnnx } from './onnx/write-logreg-onnx'
 import {
+  encoderManifestSchema,
+  manifestRole,
   modelManifestSchema,
   parseModelManifest,
+  validateEncoder,
   validateModelForProject,
   type ModelManifest,
 } from './manifest'
@@ -194,5 +197,54 @@ describe('modelManifestSchema', () => {
       }),
     )
     expect(modelManifestSchema.safeParse(manifest()).success).toBe(true)
+  })
+})
+
+describe('encoder manifests', () => {
+  const encoder = {
+    name: 'Encoder',
+    role: 'encoder',
+    inputName: 'pixels',
+    outputName: 'embedding',
+    inputKind: 'image',
+    image: {
+      width: 4,
+      height: 4,
+      channels: 'RGB',
+      layout: 'NCHW',
+      mean: [0],
+      std: [1],
+      scale: 1,
+    },
+  } as const
+  const pixels = { name: 'pixels', shape: ['N', 3, 4, 4] }
+
+  it('needs no labels and no output kind, and takes a symbolic width', () => {
+    const manifest = encoderManifestSchema.parse(encoder)
+    const info = inspectOnnx(
+      ioModel({ inputs: [pixels], outputs: [{ name: 'embedding', shape: ['N', 'D'] }] }),
+    )
+    expect(() => validateEncoder(info, manifest)).not.toThrow()
+  })
+
+  it('refuses an output that is not float32 [N, D], naming it', () => {
+    const manifest = encoderManifestSchema.parse(encoder)
+    const info = inspectOnnx(
+      ioModel({
+        inputs: [pixels],
+        outputs: [
+          { name: 'embedding', shape: ['N', 3, 2], elemType: onnx.TensorProto.DataType.INT64 },
+        ],
+      }),
+    )
+    expect(() => validateEncoder(info, manifest)).toThrow(
+      /output 'embedding' has element type int64 .*output 'embedding' has shape \[N, 3, 2\] but an encoder must give embeddings \[N, D\]/,
+    )
+  })
+
+  it('keeps classifier manifests as they were: labels are still required', () => {
+    expect(modelManifestSchema.safeParse({ ...encoder, role: 'classifier' }).success).toBe(false)
+    expect(manifestRole({ role: 'encoder' })).toBe('encoder')
+    expect(manifestRole({})).toBe('classifier')
   })
 })

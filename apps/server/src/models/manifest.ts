@@ -38,6 +38,8 @@ const imageSchema = z
 export const modelManifestSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
+    /** Encoders have their own schema (encoderManifestSchema). */
+    role: z.literal('classifier').optional(),
     inputName: z.string().min(1).max(256),
     outputName: z.string().min(1).max(256),
     /**
@@ -65,6 +67,27 @@ export const modelManifestSchema = z
   })
 
 export type ModelManifest = z.infer<typeof modelManifestSchema>
+
+/**
+ * An image encoder: turns preprocessed images into embeddings [N, D] that replace the
+ * built-in features of items with media. It predicts no labels, so it has none.
+ */
+export const encoderManifestSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  role: z.literal('encoder'),
+  inputName: z.string().min(1).max(256),
+  outputName: z.string().min(1).max(256),
+  inputKind: z.literal('image', { message: "an encoder's inputKind must be 'image'" }),
+  image: imageSchema,
+})
+
+export type EncoderManifest = z.infer<typeof encoderManifestSchema>
+
+/** The manifest's role without parsing the rest; classifiers predate the field. */
+export function manifestRole(input: unknown): 'classifier' | 'encoder' {
+  const role = (input as { role?: unknown } | null)?.role
+  return role === 'encoder' ? 'encoder' : 'classifier'
+}
 
 /** Parses a manifest (JSON text or an object); ModelError naming every bad field otherwise. */
 export function parseModelManifest(input: unknown): ModelManifest {
@@ -144,6 +167,66 @@ export function validateModelForProject(
 
 type Problem = (path: string, message: string) => void
 
+/**
+ * Checks an image encoder before it is stored: the input is a float32 image tensor as the
+ * image section describes, the output float32 [N, D]. D may be symbolic: the first batch
+ * tells, and the project's embedding width is checked then.
+ */
+export function validateEncoder(info: OnnxInfo, manifest: EncoderManifest): void {
+  const problems: ErrorDetail[] = []
+  const problem = (path: string, message: string) => problems.push({ path, message })
+  const input = info.inputs.find((v) => v.name === manifest.inputName)
+  if (!input) {
+    problem(
+      'manifest.inputName',
+      `the model has no input named '${manifest.inputName}' (its inputs: ${names(info.inputs)})`,
+    )
+  } else {
+    if (input.elemType !== 'float32') {
+      problem(
+        `model.inputs.${input.name}`,
+        `input '${input.name}' has element type ${input.elemType} but Concord feeds float32`,
+      )
+    }
+    if (input.shape !== null) checkImageInput(input.name, input.shape, manifest, problem)
+  }
+  const output = info.outputs.find((v) => v.name === manifest.outputName)
+  if (!output) {
+    problem(
+      'manifest.outputName',
+      `the model has no output named '${manifest.outputName}' (its outputs: ${names(info.outputs)})`,
+    )
+  } else {
+    const path = `model.outputs.${output.name}`
+    if (output.elemType !== 'float32') {
+      problem(
+        path,
+        `output '${output.name}' has element type ${output.elemType} but an encoder must give float32 embeddings`,
+      )
+    }
+    if (output.shape !== null) {
+      if (output.shape.length !== 2) {
+        problem(
+          path,
+          `output '${output.name}' has shape ${formatShape(output.shape)} but an encoder must give embeddings [N, D]`,
+        )
+      } else {
+        checkBatchDim(output.name, output.shape, 'output', problem)
+        const width = output.shape[1]
+        if (width === 0) {
+          problem(path, `output '${output.name}' has an embedding width of ${width}`)
+        }
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new ModelError(
+      `the encoder does not fit: ${problems.map((p) => p.message).join('; ')}`,
+      problems,
+    )
+  }
+}
+
 function checkInput(
   input: OnnxTensorInfo,
   manifest: ModelManifest,
@@ -184,7 +267,7 @@ function checkInput(
 function checkImageInput(
   name: string,
   shape: readonly (number | string)[],
-  manifest: ModelManifest,
+  manifest: { image?: ModelManifest['image'] },
   problem: Problem,
 ): void {
   const image = manifest.image

@@ -1,7 +1,7 @@
 import type { ProjectId } from '@concord/core'
 import type { QueueOrder } from '@concord/core/ml'
 import type { Kysely } from 'kysely'
-import type { Database, ModelsTable } from '../db/database'
+import type { Database, EmbeddingsTable, ModelsTable } from '../db/database'
 
 /** Who sees the model's suggestions while labelling. */
 export type SuggestionsVisibility = 'auto' | 'hidden' | 'reviewers' | 'everyone'
@@ -92,7 +92,7 @@ export async function setFeaturizer(
 export interface ModelRecord {
   readonly id: string
   readonly version: number
-  readonly kind: 'trained' | 'uploaded'
+  readonly kind: ModelsTable['kind']
   readonly name: string
   readonly manifest: unknown
   readonly metrics: unknown
@@ -124,6 +124,10 @@ const SUMMARY_COLUMNS = [
   'created_at',
 ] as const
 
+/** Models that predict labels; encoders only make embeddings and are never active. */
+const CLASSIFIER_KINDS = ['trained', 'uploaded'] as const
+
+/** The project's classifiers, newest first. */
 export async function listModels(
   db: Kysely<Database>,
   projectId: ProjectId,
@@ -132,6 +136,7 @@ export async function listModels(
     .selectFrom('models')
     .select(SUMMARY_COLUMNS)
     .where('project_id', '=', projectId)
+    .where('kind', 'in', CLASSIFIER_KINDS)
     .orderBy('version', 'desc')
     .execute()
   return rows.map(toRecord)
@@ -143,11 +148,31 @@ export async function activeModel(
   projectId: ProjectId,
 ): Promise<ModelRecord | undefined> {
   const settings = await getSettings(db, projectId)
-  let query = db.selectFrom('models').select(SUMMARY_COLUMNS).where('project_id', '=', projectId)
+  let query = db
+    .selectFrom('models')
+    .select(SUMMARY_COLUMNS)
+    .where('project_id', '=', projectId)
+    .where('kind', 'in', CLASSIFIER_KINDS)
   query = settings.activeModel
     ? query.where('id', '=', settings.activeModel)
     : query.orderBy('version', 'desc').limit(1)
   const row = await query.executeTakeFirst()
+  return row ? toRecord(row) : undefined
+}
+
+/** The project's image encoder: the newest uploaded one replaces the others. */
+export async function projectEncoder(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+): Promise<ModelRecord | undefined> {
+  const row = await db
+    .selectFrom('models')
+    .select(SUMMARY_COLUMNS)
+    .where('project_id', '=', projectId)
+    .where('kind', '=', 'encoder')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst()
   return row ? toRecord(row) : undefined
 }
 
@@ -215,7 +240,7 @@ async function inChunks<T>(
 export async function storeEmbeddings(
   db: Kysely<Database>,
   projectId: ProjectId,
-  source: 'builtin' | 'imported',
+  source: EmbeddingsTable['source'],
   ids: readonly number[],
   X: Float32Array,
   d: number,

@@ -24,6 +24,7 @@ import {
   loadEmbeddings,
   loadPredictions,
   modelBytes,
+  projectEncoder,
   setFeaturizer,
   storeClusters,
   storeEmbeddings,
@@ -35,7 +36,17 @@ import {
 } from './model-repo'
 import { inspectOnnx } from './onnx/inspect-onnx'
 import { logRegToOnnx } from './onnx/write-logreg-onnx'
-import { modelManifestSchema, validateModelForProject, type ModelManifest } from './manifest'
+import {
+  encoderManifestSchema,
+  manifestRole,
+  modelManifestSchema,
+  validateEncoder,
+  validateModelForProject,
+  type EncoderManifest,
+  type ModelManifest,
+} from './manifest'
+import { resolveMediaPath } from './media-path'
+import { imageTensorSize } from './runtime/image-preprocess'
 import { ModelRunner } from './runtime/model-runner'
 import { UMAP_MAX_ROWS } from './runtime/project-2d'
 
@@ -68,6 +79,18 @@ const FOLDS = 5
 export const TRAINING = { l2: DEFAULT_L2 } as const
 /** Quiet time after a label change before the retrain check runs (labels arrive in bursts). */
 const CHECK_DELAY_MS = 1000
+/** Images per encoder batch: bounds the decoded pixels held at once. */
+const ENCODER_BATCH = 64
+/** Reasons quoted in the report of items whose image could not be used. */
+const REPORTED_REASONS = 5
+
+/** Items whose image the encoder could not embed; they stay without an embedding. */
+export interface SkippedImages {
+  readonly count: number
+  /** The first few, as '<item external id>: <reason>'. */
+  readonly reasons: readonly string[]
+}
+
 /** Default number of k-means clusters: about sqrt(n / 2), within [2, 50]. */
 function defaultK(n: number): number {
   return Math.max(2, Math.min(50, Math.round(Math.sqrt(n / 2))))
@@ -302,19 +325,27 @@ export class ModelService {
   // ---- embeddings ----------------------------------------------------------------------------
 
   /**
-   * Every item's embedding, in item id order: imported ones as they are; for the rest the
-   * built-in text featurizer, fitted once on the project's texts (its IDF is kept, so new items
-   * land in the same space).
+   * Every item's embedding, in item id order: imported ones as they are; items with media
+   * through the project's image encoder when it has one; for the rest the built-in text
+   * featurizer, fitted once on the project's texts (its IDF is kept, so new items land in the
+   * same space). Items whose image cannot be used are skipped (left without an embedding) and
+   * reported in `skipped`, so one bad file does not stop the project.
    */
-  async ensureEmbeddings(project: Project): Promise<{ ids: number[]; X: Float32Array; d: number }> {
-    const missing = await this.ctx.db
+  async ensureEmbeddings(
+    project: Project,
+  ): Promise<{ ids: number[]; X: Float32Array; d: number; skipped: SkippedImages }> {
+    const encoder = await projectEncoder(this.ctx.db, project.id)
+    const skipped = encoder ? await this.encodeImages(project, encoder) : { count: 0, reasons: [] }
+    let query = this.ctx.db
       .selectFrom('items')
       .leftJoin('embeddings', 'embeddings.item_id', 'items.id')
       .select(['items.id', 'items.text'])
       .where('items.project_id', '=', project.id)
       .where('embeddings.item_id', 'is', null)
-      .orderBy('items.id')
-      .execute()
+    // With an encoder, an item's image is what it is about; text features of another width
+    // would only break the one-width rule.
+    if (encoder) query = query.where('items.media_url', 'is', null)
+    const missing = await query.orderBy('items.id').execute()
     if (missing.length > 0) {
       const stored = await getFeaturizer(this.ctx.db, project.id)
       let texts = missing.map((r) => r.text ?? '')
@@ -339,7 +370,7 @@ export class ModelService {
       if (existing.ids.length > 0 && existing.d !== result.d) {
         throw new ConcordError(
           'invalid_import',
-          `imported embeddings have ${existing.d} dimensions but the built-in ones have ${result.d}; import an embedding for every item or for none`,
+          `the project's ${[...existing.sources].join(' and ')} embeddings have ${existing.d} dimensions but the built-in text ones have ${result.d}; embeddings of one project must have one width (import an embedding for every item or for none)`,
         )
       }
       await storeEmbeddings(
@@ -352,7 +383,84 @@ export class ModelService {
       )
     }
     const { ids, X, d } = await loadEmbeddings(this.ctx.db, project.id)
-    return { ids, X, d }
+    return { ids, X, d, skipped }
+  }
+
+  /** Embeds, batch by batch, the items with media and no embedding through the encoder. */
+  private async encodeImages(project: Project, encoder: ModelRecord): Promise<SkippedImages> {
+    const pending = await this.ctx.db
+      .selectFrom('items')
+      .leftJoin('embeddings', 'embeddings.item_id', 'items.id')
+      .select(['items.id', 'items.external_id', 'items.media_url'])
+      .where('items.project_id', '=', project.id)
+      .where('embeddings.item_id', 'is', null)
+      .where('items.media_url', 'is not', null)
+      .orderBy('items.id')
+      .execute()
+    const reasons: string[] = []
+    let count = 0
+    const skip = (externalId: string, reason: string) => {
+      count++
+      if (reasons.length < REPORTED_REASONS) reasons.push(`${externalId}: ${reason}`)
+    }
+    const readable: { id: number; externalId: string; path: string }[] = []
+    for (const item of pending) {
+      const resolved = resolveMediaPath(this.ctx.options.mediaDir, item.media_url ?? '')
+      if (resolved.ok)
+        readable.push({ id: item.id, externalId: item.external_id, path: resolved.path })
+      else skip(item.external_id, resolved.reason)
+    }
+    if (readable.length > 0) {
+      const manifest: EncoderManifest = encoderManifestSchema.parse(encoder.manifest)
+      const { image } = manifest
+      const size = imageTensorSize(image)
+      const rowShape =
+        image.layout === 'NCHW'
+          ? [image.channels === 'GRAY' ? 1 : 3, image.height, image.width]
+          : [image.height, image.width, image.channels === 'GRAY' ? 1 : 3]
+      const existing = await loadEmbeddings(this.ctx.db, project.id)
+      await this.runner.load(encoder.id, await modelBytes(this.ctx.db, encoder.id), {
+        inputName: manifest.inputName,
+        outputName: manifest.outputName,
+      })
+      try {
+        for (let start = 0; start < readable.length; start += ENCODER_BATCH) {
+          const batch = readable.slice(start, start + ENCODER_BATCH)
+          const pre = await this.runner.preprocessImages({ paths: batch.map((b) => b.path), image })
+          for (const f of pre.failed) skip(batch[f.index]!.externalId, f.reason)
+          if (pre.ok.length === 0) continue
+          const out = await this.runner.predict(encoder.id, pre.X, pre.ok.length, size, {
+            rowShape,
+            transfer: true,
+          })
+          const dims = out.length / pre.ok.length
+          if (existing.ids.length > 0 && existing.d !== dims) {
+            throw new ConcordError(
+              'invalid_model',
+              `the encoder '${encoder.name}' gives ${dims}-dimensional embeddings but the project's ${[...existing.sources].join(' and ')} embeddings have ${existing.d}; embeddings of one project must have one width`,
+            )
+          }
+          await storeEmbeddings(
+            this.ctx.db,
+            project.id,
+            'encoder',
+            pre.ok.map((i) => batch[i]!.id),
+            out,
+            dims,
+          )
+        }
+      } finally {
+        await this.runner.unload(encoder.id).catch(() => {})
+      }
+    }
+    if (count > 0) {
+      this.ctx.log.warn('items skipped by the image encoder', {
+        project: project.id,
+        skipped: count,
+        reasons,
+      })
+    }
+    return { count, reasons }
   }
 
   // ---- uploads -------------------------------------------------------------------------------
@@ -364,6 +472,9 @@ export class ModelService {
     manifestInput: unknown,
   ): Promise<ModelRecord> {
     const project = await this.requireProject(projectId)
+    if (manifestRole(manifestInput) === 'encoder') {
+      return this.uploadEncoder(projectId, bytes, manifestInput)
+    }
     const parsed = modelManifestSchema.safeParse(manifestInput)
     if (!parsed.success) {
       throw new ConcordError('invalid_model', `the manifest is not valid: ${parsed.error.message}`)
@@ -392,6 +503,67 @@ export class ModelService {
     this.chain = this.chain.then(() =>
       this.refreshPredictions(projectId, record).catch((err: unknown) => this.fail(projectId, err)),
     )
+    return record
+  }
+
+  /**
+   * Stores an image encoder; it replaces any earlier one, so the embeddings it made are
+   * dropped to be made again by the new one on the next ensureEmbeddings.
+   */
+  private async uploadEncoder(
+    projectId: ProjectId,
+    bytes: Uint8Array,
+    manifestInput: unknown,
+  ): Promise<ModelRecord> {
+    const parsed = encoderManifestSchema.safeParse(manifestInput)
+    if (!parsed.success) {
+      throw new ConcordError(
+        'invalid_model',
+        `the encoder manifest is not valid: ${parsed.error.issues.map((i) => `${['manifest', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ')}`,
+      )
+    }
+    const manifest = parsed.data
+    validateEncoder(inspectOnnx(bytes), manifest)
+    const probeId = `probe-${randomId('', 8)}`
+    await this.runner.load(probeId, bytes, {
+      inputName: manifest.inputName,
+      outputName: manifest.outputName,
+    })
+    await this.runner.unload(probeId).catch(() => {})
+    const record = await insertModel(this.ctx.db, projectId, {
+      id: randomId('m_', 10),
+      kind: 'encoder',
+      name: manifest.name,
+      manifest: JSON.stringify(manifest),
+      onnx: bytes,
+      metrics: null,
+      labels_count: 0,
+      created_at: this.ctx.clock.now(),
+    })
+    // Text features of items with media are dropped too: the encoder makes theirs now.
+    await this.ctx.db
+      .deleteFrom('embeddings')
+      .where('project_id', '=', projectId)
+      .where((eb) =>
+        eb.or([
+          eb('source', '=', 'encoder'),
+          eb.and([
+            eb('source', '=', 'builtin'),
+            eb(
+              'item_id',
+              'in',
+              eb
+                .selectFrom('items')
+                .select('items.id')
+                .where('items.project_id', '=', projectId)
+                .where('items.media_url', 'is not', null),
+            ),
+          ]),
+        ]),
+      )
+      .execute()
+    // Clusters of the old embeddings would otherwise be served until the item count changes.
+    await this.ctx.db.deleteFrom('item_clusters').where('project_id', '=', projectId).execute()
     return record
   }
 

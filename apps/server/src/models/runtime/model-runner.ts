@@ -9,6 +9,8 @@ import type {
   EmbedResult,
   LoadedModelInfo,
   ModelIo,
+  PreprocessImagesJob,
+  PreprocessImagesResult,
   ProjectOptions,
   Projection2d,
   RequestEnvelope,
@@ -54,6 +56,7 @@ export const DEFAULT_TIMEOUTS: Readonly<Record<WorkerOp, number>> = Object.freez
   unload: 10_000,
   train: 20 * 60_000,
   embed: 10 * 60_000,
+  preprocessImages: 10 * 60_000,
   cluster: 10 * 60_000,
   project2d: 15 * 60_000,
 })
@@ -64,6 +67,7 @@ const LANE_OF: Readonly<Record<WorkerOp, WorkerLaneName>> = {
   unload: 'inference',
   train: 'compute',
   embed: 'compute',
+  preprocessImages: 'compute',
   cluster: 'compute',
   project2d: 'compute',
 }
@@ -89,6 +93,8 @@ export interface PredictOptions {
    * detached (length 0) afterwards. Saves a copy of n x d floats.
    */
   readonly transfer?: boolean
+  /** Shape of one row when the model's input is not [N, d], e.g. [3, H, W] for images. */
+  readonly rowShape?: readonly number[]
 }
 
 interface RegisteredModel {
@@ -166,6 +172,9 @@ export class ModelRunner {
     if (features.length !== n * d) {
       throw new RangeError(`features have ${features.length} values but n x d = ${n * d}`)
     }
+    if (options.rowShape && options.rowShape.reduce((a, b) => a * b, 1) !== d) {
+      throw new RangeError(`rowShape [${options.rowShape.join(', ')}] does not have d=${d} values`)
+    }
     if (this.closed) throw closedError()
     const model = this.models.get(id)
     if (!model) throw new ConcordError('not_found', `no model '${id}' is loaded; load it first`)
@@ -182,7 +191,15 @@ export class ModelRunner {
         ? features
         : features.slice()
     const { proba } = await this.call(
-      { op: 'predict', id, features: owned, n, d, softmax: options.softmax ?? false },
+      {
+        op: 'predict',
+        id,
+        features: owned,
+        n,
+        d,
+        softmax: options.softmax ?? false,
+        ...(options.rowShape ? { rowShape: options.rowShape } : {}),
+      },
       [owned.buffer as ArrayBuffer],
     )
     return proba
@@ -204,6 +221,11 @@ export class ModelRunner {
   /** Built-in text features; fits (and returns) a featurizer when none is given. */
   embedTexts(job: EmbedJob): Promise<EmbedResult> {
     return this.call({ op: 'embed', job }, [])
+  }
+
+  /** Reads, decodes and preprocesses images for an encoder (see imageToTensor). */
+  preprocessImages(job: PreprocessImagesJob): Promise<PreprocessImagesResult> {
+    return this.call({ op: 'preprocessImages', job }, [])
   }
 
   /** k-means (see clusterEmbeddings). */

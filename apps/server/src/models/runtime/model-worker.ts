@@ -24,6 +24,9 @@ import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { inspectOnnx } from '../onnx/inspect-onnx'
 import { ModelError } from '../onnx/model-error'
+import { readFileSync } from 'node:fs'
+import { decodeImage } from './image-decode'
+import { imageTensorSize, imageToTensor } from './image-preprocess'
 import { clusterEmbeddings } from './kmeans'
 import { project2d } from './project-2d'
 import type {
@@ -32,6 +35,8 @@ import type {
   LoadedModelInfo,
   MessageToWorker,
   ModelIo,
+  PreprocessImagesJob,
+  PreprocessImagesResult,
   ResponseEnvelope,
   RuntimeTensorInfo,
   TrainJob,
@@ -115,7 +120,13 @@ async function handle(request: WorkerRequest): Promise<Handled> {
     case 'load':
       return { result: await load(request.id, request.bytes, request.io), transfer: [] }
     case 'predict': {
-      const proba = await predict(request.id, request.features, request.n, request.d)
+      const proba = await predict(
+        request.id,
+        request.features,
+        request.n,
+        request.d,
+        request.rowShape ?? [request.d],
+      )
       if (request.softmax) softmaxRows(proba.values, request.n, proba.k)
       return { result: { proba: proba.values, k: proba.k }, transfer: [buffer(proba.values)] }
     }
@@ -131,6 +142,10 @@ async function handle(request: WorkerRequest): Promise<Handled> {
     }
     case 'embed': {
       const result = embed(request.job)
+      return { result, transfer: [buffer(result.X)] }
+    }
+    case 'preprocessImages': {
+      const result = preprocessImages(request.job)
       return { result, transfer: [buffer(result.X)] }
     }
     case 'cluster': {
@@ -187,6 +202,7 @@ async function predict(
   features: Float32Array,
   n: number,
   d: number,
+  rowShape: readonly number[],
 ): Promise<{ values: Float32Array; k: number }> {
   const loaded = sessions.get(id)
   if (!loaded) throw new ConcordError('not_found', `no model '${id}' is loaded in the worker`)
@@ -196,13 +212,16 @@ async function predict(
   for (let start = 0; start < n; start += PREDICT_BATCH_ROWS) {
     if (closing) throw new Error('the model worker is shutting down')
     const rows = Math.min(PREDICT_BATCH_ROWS, n - start)
-    const input = new Tensor('float32', features.subarray(start * d, (start + rows) * d), [rows, d])
+    const input = new Tensor('float32', features.subarray(start * d, (start + rows) * d), [
+      rows,
+      ...rowShape,
+    ])
     let results: Ort.InferenceSession.ReturnType
     try {
       results = await loaded.session.run({ [loaded.inputName]: input }, [loaded.outputName])
     } catch (err) {
       throw new ModelError(
-        `the model failed on rows ${start}-${start + rows - 1} (${rows} x ${d} float32): ${firstLine(err)}`,
+        `the model failed on rows ${start}-${start + rows - 1} (${[rows, ...rowShape].join(' x ')} float32): ${firstLine(err)}`,
       )
     }
     const output = results[loaded.outputName]
@@ -233,6 +252,25 @@ async function predict(
     out = new Float32Array(0)
   }
   return { values: out, k }
+}
+
+function preprocessImages(job: PreprocessImagesJob): PreprocessImagesResult {
+  const size = imageTensorSize(job.image)
+  const X = new Float32Array(job.paths.length * size)
+  const ok: number[] = []
+  const failed: { index: number; reason: string }[] = []
+  job.paths.forEach((path, index) => {
+    try {
+      imageToTensor(decodeImage(readFileSync(path)), job.image, X, ok.length * size)
+      ok.push(index)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      const why = code === 'ENOENT' ? 'no such file' : firstLine(err)
+      failed.push({ index, reason: `${path}: ${why}` })
+    }
+  })
+  // Only the decoded rows travel back.
+  return { X: X.slice(0, ok.length * size), ok, failed }
 }
 
 function train(job: TrainJob): TrainResult {

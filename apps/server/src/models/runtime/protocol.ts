@@ -1,5 +1,6 @@
 import type { ErrorDetail } from '@concord/core'
 import type { LogRegModel } from '@concord/core/ml'
+import type { ImageSpec } from './image-preprocess'
 
 /**
  * Messages between ModelRunner (main thread) and model-worker.ts. Every request has an id the
@@ -74,6 +75,21 @@ export interface EmbedResult {
   readonly featurizer: string
 }
 
+export interface PreprocessImagesJob {
+  /** Absolute paths, already checked to be inside the media directory. */
+  readonly paths: readonly string[]
+  readonly image: ImageSpec
+}
+
+export interface PreprocessImagesResult {
+  /** ok.length images, each imageTensorSize(image) values laid out as the manifest says. */
+  readonly X: Float32Array
+  /** Indexes into `paths` of the images in X, in order. */
+  readonly ok: number[]
+  /** The paths that could not be read or decoded, and why. */
+  readonly failed: { readonly index: number; readonly reason: string }[]
+}
+
 export interface ClusterResult {
   /** Cluster per row, 0..k-1. */
   readonly assignments: Int32Array
@@ -108,10 +124,13 @@ export type WorkerRequest =
       readonly n: number
       readonly d: number
       readonly softmax: boolean
+      /** Shape of one row when the input is not [N, d] (images: [3, H, W]); product d. */
+      readonly rowShape?: readonly number[]
     }
   | { readonly op: 'unload'; readonly id: string }
   | { readonly op: 'train'; readonly job: TrainJob }
   | { readonly op: 'embed'; readonly job: EmbedJob }
+  | { readonly op: 'preprocessImages'; readonly job: PreprocessImagesJob }
   | {
       readonly op: 'cluster'
       readonly X: Float32Array
@@ -138,6 +157,7 @@ export interface WorkerResults {
   unload: { readonly unloaded: boolean }
   train: TrainResult
   embed: EmbedResult
+  preprocessImages: PreprocessImagesResult
   cluster: ClusterResult
   project2d: Projection2d
 }
