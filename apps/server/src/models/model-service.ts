@@ -12,6 +12,7 @@ import { cohenKappa, compileTable, krippendorffAlpha, type Annotation } from '@c
 import type { ServerContext } from '../context'
 import { currentStore, consensusOf, votesOf } from '../agreement/agreement-service'
 import type { AnnotationStore } from '../agreement/annotation-store'
+import { countItems } from '../repos/items'
 import { getProject, type Project } from '../repos/projects'
 import { randomId } from '../auth/random-id'
 import {
@@ -687,29 +688,14 @@ export class ModelService {
     }
   }
 
-  /** k-means over the embeddings (computed in the worker, then kept until asked again). */
+  /** k-means over the embeddings, with per-cluster label counts, disagreement and gaps. */
   async clusters(
     projectId: ProjectId,
     k?: number,
   ): Promise<{ k: number; clusters: ClusterStat[] }> {
     const project = await this.requireProject(projectId)
-    const settings = await getSettings(this.ctx.db, projectId)
-    let stored = await loadClusters(this.ctx.db, projectId)
-    const itemCount = await this.itemCount(projectId)
-    const wanted = k ?? settings.clustersK ?? defaultK(itemCount)
-    if (stored.length !== itemCount || settings.clustersK !== wanted) {
-      let running = this.clustering.get(projectId)
-      if (!running) {
-        running = this.computeClusters(project, wanted).finally(() =>
-          this.clustering.delete(projectId),
-        )
-        this.clustering.set(projectId, running)
-      }
-      await running
-      stored = await loadClusters(this.ctx.db, projectId)
-    }
-    const store = await currentStore(this.ctx.db, projectId)
-    const consensus = await this.consensusLabels(project)
+    const { k: wanted, stored } = await this.currentClusters(project, k)
+    const { store, consensus } = await this.labelView(project)
     const labels = project.labelSchema.labels.map((l) => l.id)
     const stats = clusterStats(
       Int32Array.from(stored.map((s) => s.cluster)),
@@ -719,6 +705,40 @@ export class ModelService {
       labels.length,
     )
     return { k: wanted, clusters: stats }
+  }
+
+  /**
+   * The stored clusters of every item, computed first (in the worker, once for simultaneous
+   * callers) when items were added or another k is asked for.
+   */
+  private async currentClusters(
+    project: Project,
+    k?: number,
+  ): Promise<{ k: number; stored: Awaited<ReturnType<typeof loadClusters>> }> {
+    const settings = await getSettings(this.ctx.db, project.id)
+    const stored = await loadClusters(this.ctx.db, project.id)
+    const itemCount = await countItems(this.ctx.db, project.id)
+    const wanted = k ?? settings.clustersK ?? defaultK(itemCount)
+    if (stored.length === itemCount && settings.clustersK === wanted) return { k: wanted, stored }
+    let running = this.clustering.get(project.id)
+    if (!running) {
+      running = this.computeClusters(project, wanted).finally(() =>
+        this.clustering.delete(project.id),
+      )
+      this.clustering.set(project.id, running)
+    }
+    await running
+    return { k: wanted, stored: await loadClusters(this.ctx.db, project.id) }
+  }
+
+  /** The project's labels as the cluster and map views read them. */
+  private async labelView(
+    project: Project,
+  ): Promise<{ store: AnnotationStore; consensus: Map<number, string> }> {
+    return {
+      store: await currentStore(this.ctx.db, project.id),
+      consensus: await this.consensusLabels(project),
+    }
   }
 
   async computeClusters(project: Project, k: number): Promise<void> {
@@ -744,11 +764,9 @@ export class ModelService {
       disagreement: number | null
     }[]
   }> {
-    await this.clusters(projectId)
     const project = await this.requireProject(projectId)
-    const stored = await loadClusters(this.ctx.db, projectId)
-    const store = await currentStore(this.ctx.db, projectId)
-    const consensus = await this.consensusLabels(project)
+    const { stored } = await this.currentClusters(project)
+    const { store, consensus } = await this.labelView(project)
     return {
       method: stored.length <= UMAP_MAX_ROWS ? 'umap' : 'pca',
       points: stored.map((s) => {
@@ -895,15 +913,6 @@ export class ModelService {
 
   async activeModel(projectId: ProjectId): Promise<ModelRecord | undefined> {
     return activeModel(this.ctx.db, projectId)
-  }
-
-  private async itemCount(projectId: ProjectId): Promise<number> {
-    const row = await this.ctx.db
-      .selectFrom('items')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('project_id', '=', projectId)
-      .executeTakeFirst()
-    return Number(row?.n ?? 0)
   }
 
   private async requireProject(projectId: ProjectId): Promise<Project> {

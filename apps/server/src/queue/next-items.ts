@@ -44,36 +44,33 @@ export async function nextItems(
     await deleteExpiredAssignments(trx, projectId, now)
     const own = await reservedItems(trx, projectId, annotator, now, limit)
     const fresh: ItemRecord[] = []
-    const order = await trx
+    const settings = await trx
       .selectFrom('model_settings')
       .select('queue_order')
       .where('project_id', '=', projectId)
       .executeTakeFirst()
-    if (order && order.queue_order !== 'default' && own.length < limit) {
+    if (settings && settings.queue_order !== 'default') {
       // An active-learning order (see ModelService.refreshQueuePriority) replaces "closest to
       // completion first"; the slot rule is unchanged.
-      fresh.push(
-        ...(await prioritizedItemsWithFreeSlots(
-          trx,
-          projectId,
-          annotator,
-          overlap,
-          now,
-          limit - own.length,
-        )),
-      )
-    }
-    for (
-      let labels = overlap - 1;
-      labels >= 0 &&
-      own.length + fresh.length < limit &&
-      !(order && order.queue_order !== 'default');
-      labels--
-    ) {
-      const need = limit - own.length - fresh.length
-      fresh.push(
-        ...(await itemsWithFreeSlots(trx, projectId, annotator, labels, overlap, now, need)),
-      )
+      if (own.length < limit) {
+        fresh.push(
+          ...(await prioritizedItemsWithFreeSlots(
+            trx,
+            projectId,
+            annotator,
+            overlap,
+            now,
+            limit - own.length,
+          )),
+        )
+      }
+    } else {
+      for (let labels = overlap - 1; labels >= 0 && own.length + fresh.length < limit; labels--) {
+        const need = limit - own.length - fresh.length
+        fresh.push(
+          ...(await itemsWithFreeSlots(trx, projectId, annotator, labels, overlap, now, need)),
+        )
+      }
     }
     if (fresh.length > 0) {
       await reserveItems(

@@ -100,6 +100,42 @@ function message(err: unknown): string {
  * models (trained and uploaded) and uploading an ONNX classifier. Admins only (the parent
  * checks); the server refuses anyone else anyway.
  */
+/** One setting as a list of radio options, each with a one-line explanation. */
+function RadioChoice<T extends string>(props: {
+  legend: string
+  name: string
+  options: ReadonlyArray<{ id: T; name: string; hint: string }>
+  value: T
+  disabled: boolean
+  onChoose: (id: T) => void
+}) {
+  return (
+    <fieldset class="choice">
+      <legend>{props.legend}</legend>
+      <div class="model-options">
+        <For each={props.options}>
+          {(o) => (
+            <label class="model-option">
+              <input
+                type="radio"
+                name={props.name}
+                value={o.id}
+                checked={props.value === o.id}
+                disabled={props.disabled}
+                onChange={() => props.onChoose(o.id)}
+              />
+              <span>
+                <strong>{o.name}</strong>
+                <span class="hint">{o.hint}</span>
+              </span>
+            </label>
+          )}
+        </For>
+      </div>
+    </fieldset>
+  )
+}
+
 export function ModelSection(props: { project: ProjectSummary }) {
   const base = () => projectBase(props.project.id)
   const [data, setData] = createSignal<ModelsResponse>()
@@ -172,53 +208,22 @@ export function ModelSection(props: { project: ProjectSummary }) {
       <Show when={data()} fallback={<p class="muted">Loading…</p>}>
         {(d) => (
           <>
-            <fieldset class="choice">
-              <legend>Who sees the model's suggestions</legend>
-              <div class="model-options">
-                <For each={VISIBILITY}>
-                  {(o) => (
-                    <label class="model-option">
-                      <input
-                        type="radio"
-                        name="suggestions"
-                        value={o.id}
-                        checked={d().settings.suggestions === o.id}
-                        disabled={saving()}
-                        onChange={() => void save({ suggestions: o.id }, 'Suggestions visibility')}
-                      />
-                      <span>
-                        <strong>{o.name}</strong>
-                        <span class="hint">{o.hint}</span>
-                      </span>
-                    </label>
-                  )}
-                </For>
-              </div>
-            </fieldset>
-
-            <fieldset class="choice">
-              <legend>Queue order</legend>
-              <div class="model-options">
-                <For each={QUEUE_ORDERS}>
-                  {(o) => (
-                    <label class="model-option">
-                      <input
-                        type="radio"
-                        name="queue-order"
-                        value={o.id}
-                        checked={d().settings.queueOrder === o.id}
-                        disabled={saving()}
-                        onChange={() => void save({ queueOrder: o.id }, 'Queue order')}
-                      />
-                      <span>
-                        <strong>{o.name}</strong>
-                        <span class="hint">{o.hint}</span>
-                      </span>
-                    </label>
-                  )}
-                </For>
-              </div>
-            </fieldset>
+            <RadioChoice
+              legend="Who sees the model's suggestions"
+              name="suggestions"
+              options={VISIBILITY}
+              value={d().settings.suggestions}
+              disabled={saving()}
+              onChoose={(id) => void save({ suggestions: id }, 'Suggestions visibility')}
+            />
+            <RadioChoice
+              legend="Queue order"
+              name="queue-order"
+              options={QUEUE_ORDERS}
+              value={d().settings.queueOrder}
+              disabled={saving()}
+              onChoose={(id) => void save({ queueOrder: id }, 'Queue order')}
+            />
 
             <form
               class="field narrow"
