@@ -111,8 +111,17 @@ export interface ModelSettingsTable {
   /** A pinned model; null follows the newest model. */
   active_model: string | null
   clusters_k: number | null
-  /** JSON of the built-in text featurizer fitted on the project's texts. */
+  /** Unused since migration 0005 (the featurizer is in featurizer_parts); kept, and null. */
   featurizer: string | null
+  /** How many featurizer_parts make the project's featurizer; null while there is none. */
+  featurizer_parts: number | null
+}
+
+/** The built-in text featurizer's JSON, as UTF-8 in parts (see migration 0005). */
+export interface FeaturizerPartsTable {
+  project_id: string
+  part: number
+  bytes: Uint8Array
 }
 
 export interface ModelsTable {
@@ -176,6 +185,7 @@ export interface Database {
   item_flags: ItemFlagsTable
   adjudications: AdjudicationsTable
   model_settings: ModelSettingsTable
+  featurizer_parts: FeaturizerPartsTable
   models: ModelsTable
   embeddings: EmbeddingsTable
   predictions: PredictionsTable

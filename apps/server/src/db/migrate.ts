@@ -3,6 +3,7 @@ import { initial } from './migrations/0001-initial'
 import { itemFlags } from './migrations/0002-item-flags'
 import { review } from './migrations/0003-review'
 import { models } from './migrations/0004-models'
+import { featurizerParts } from './migrations/0005-featurizer-parts'
 
 /** Versioned migrations, in order. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-item-flags': itemFlags,
   '0003-review': review,
   '0004-models': models,
+  '0005-featurizer-parts': featurizerParts,
 }
 
 const provider: MigrationProvider = {

@@ -1,7 +1,8 @@
 import type { ProjectId } from '@concord/core'
 import type { QueueOrder } from '@concord/core/ml'
-import type { Kysely } from 'kysely'
+import { sql, type CompiledQuery, type Kysely } from 'kysely'
 import type { Database, EmbeddingsTable, ModelsTable } from '../db/database'
+import { FEATURIZER_PART_BYTES } from '../db/migrations/0005-featurizer-parts'
 
 /** Who sees the model's suggestions while labelling. */
 export type SuggestionsVisibility = 'auto' | 'hidden' | 'reviewers' | 'everyone'
@@ -64,27 +65,40 @@ export async function updateSettings(
   return next
 }
 
-export async function getFeaturizer(
+/**
+ * Stores the project's featurizer (its JSON as UTF-8) part by part, each part its own short
+ * transaction with a turn of the event loop between them; the part count, which readers check,
+ * is set last. A featurizer stored before is replaced.
+ */
+export async function storeFeaturizer(
   db: Kysely<Database>,
   projectId: ProjectId,
-): Promise<string | null> {
-  const row = await db
-    .selectFrom('model_settings')
-    .select('featurizer')
-    .where('project_id', '=', projectId)
-    .executeTakeFirst()
-  return row?.featurizer ?? null
-}
-
-export async function setFeaturizer(
-  db: Kysely<Database>,
-  projectId: ProjectId,
-  featurizer: string,
+  bytes: Uint8Array,
 ): Promise<void> {
   await updateSettings(db, projectId, {})
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('model_settings')
+      .set({ featurizer_parts: null })
+      .where('project_id', '=', projectId)
+      .execute()
+    await trx.deleteFrom('featurizer_parts').where('project_id', '=', projectId).execute()
+  })
+  let parts = 0
+  for (let at = 0; at < bytes.length; at += FEATURIZER_PART_BYTES, parts++) {
+    await db
+      .insertInto('featurizer_parts')
+      .values({
+        project_id: projectId,
+        part: parts,
+        bytes: bytes.subarray(at, at + FEATURIZER_PART_BYTES),
+      })
+      .execute()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
   await db
     .updateTable('model_settings')
-    .set({ featurizer })
+    .set({ featurizer_parts: parts })
     .where('project_id', '=', projectId)
     .execute()
 }
@@ -220,20 +234,73 @@ export function blobToFloats(b: Uint8Array): Float32Array {
 
 const WRITE_CHUNK = 100
 
+/** How long one slice of a bulk write may hold the event loop. */
+const SLICE_MS = 1
+
 /**
- * Bulk writes (100,000 embeddings, predictions) go in chunks of their own transactions, with a
- * turn of the event loop between them: one big transaction would hold the connection, and the
- * event loop, for the whole write while sync peers wait.
+ * Bulk writes (100,000 embeddings, predictions) go in slices of about a millisecond, each its
+ * own transaction, with a turn of the event loop between them: one big transaction would hold
+ * the connection, and the event loop, for the whole write while sync peers wait. Every row is one
+ * execution of the same statement (prepared once, see statement-cache), built from `row(0)`:
+ * building a many-row statement per chunk cost more than the writes themselves.
  */
-async function inChunks<T>(
+async function writeInSlices<T extends Record<string, unknown>>(
   db: Kysely<Database>,
-  rows: readonly T[],
-  write: (trx: Kysely<Database>, chunk: readonly T[]) => Promise<void>,
+  count: number,
+  row: (index: number) => T,
+  statement: (sample: T) => CompiledQuery,
 ): Promise<void> {
-  for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
-    const chunk = rows.slice(start, start + WRITE_CHUNK)
-    await db.transaction().execute((trx) => write(trx, chunk))
-    await new Promise((resolve) => setImmediate(resolve))
+  if (count === 0) return
+  const sample = row(0)
+  const compiled = statement(sample)
+  // Parameters are positional, in the order of the row's keys: fail before writing if not.
+  if (compiled.parameters.length !== Object.keys(sample).length) {
+    throw new Error(
+      `bulk statement has ${compiled.parameters.length} parameters, rows have ${Object.keys(sample).length} values`,
+    )
+  }
+  let next = 0
+  while (next < count) {
+    await db.transaction().execute(async (trx) => {
+      const started = performance.now()
+      do {
+        await trx.executeQuery({ ...compiled, parameters: Object.values(row(next)) })
+        next++
+      } while (next < count && performance.now() - started < SLICE_MS)
+    })
+    await yieldToEventLoop()
+  }
+}
+
+const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve))
+
+/**
+ * Deletes the rows `select` picks (a query of at most WRITE_CHUNK rowids), chunk by chunk, for
+ * the same reason: deleting 100,000 predictions in one statement stalls the event loop.
+ */
+async function deleteInChunks(
+  db: Kysely<Database>,
+  table: 'predictions' | 'queue_priority',
+  projectId: ProjectId,
+  except?: { readonly modelId: string },
+): Promise<void> {
+  for (;;) {
+    const result = await db
+      .deleteFrom(table)
+      .where('item_id', 'in', (eb) => {
+        let q = eb
+          .selectFrom(table)
+          .select('item_id')
+          .where('project_id', '=', projectId)
+          .limit(WRITE_CHUNK)
+        if (except && table === 'predictions') {
+          q = q.where(sql.ref('model_id'), '!=', except.modelId)
+        }
+        return q
+      })
+      .executeTakeFirst()
+    if (Number(result.numDeletedRows) === 0) return
+    await yieldToEventLoop()
   }
 }
 
@@ -245,24 +312,60 @@ export async function storeEmbeddings(
   X: Float32Array,
   d: number,
 ): Promise<void> {
-  const rows = ids.map((item_id, i) => ({
-    item_id,
+  const row = (i: number) => ({
+    item_id: ids[i]!,
     project_id: projectId,
     source,
     vector: floatsToBlob(X.subarray(i * d, (i + 1) * d)),
-  }))
-  await inChunks(db, rows, async (trx, chunk) => {
-    await trx
+  })
+  await writeInSlices(db, ids.length, row, (sample) =>
+    db
       .insertInto('embeddings')
-      .values([...chunk])
+      .values(sample)
       .onConflict((oc) =>
         oc.column('item_id').doUpdateSet((eb) => ({
           source: eb.ref('excluded.source'),
           vector: eb.ref('excluded.vector'),
         })),
       )
-      .execute()
-  })
+      .compile(),
+  )
+}
+
+/**
+ * How many of the project's items have an embedding and their width (0 when none), without
+ * reading the vectors: the count comes from the (project, item) index, the width from one row.
+ */
+export async function embeddingShape(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+): Promise<{ count: number; d: number }> {
+  const counted = await db
+    .selectFrom('embeddings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('project_id', '=', projectId)
+    .executeTakeFirstOrThrow()
+  const first = await db
+    .selectFrom('embeddings')
+    .select(sql<number>`length(vector)`.as('bytes'))
+    .where('project_id', '=', projectId)
+    .limit(1)
+    .executeTakeFirst()
+  return { count: Number(counted.n), d: first ? first.bytes / 4 : 0 }
+}
+
+/** Where the project's embeddings came from ('builtin', 'imported', 'encoder'). */
+export async function embeddingSources(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('embeddings')
+    .select('source')
+    .distinct()
+    .where('project_id', '=', projectId)
+    .execute()
+  return rows.map((r) => r.source)
 }
 
 /** Rows per page of a bulk read, with a turn of the event loop between pages. */
@@ -313,20 +416,20 @@ export async function storePredictions(
   k: number,
   oof: ReadonlyMap<number, Float32Array>,
 ): Promise<void> {
-  const rows = ids.map((item_id, i) => {
-    const o = oof.get(item_id)
+  const row = (i: number) => {
+    const o = oof.get(ids[i]!)
     return {
-      item_id,
+      item_id: ids[i]!,
       project_id: projectId,
       model_id: modelId,
       proba: floatsToBlob(proba.subarray(i * k, (i + 1) * k)),
       oof: o ? floatsToBlob(o) : null,
     }
-  })
-  await inChunks(db, rows, async (trx, chunk) => {
-    await trx
+  }
+  await writeInSlices(db, ids.length, row, (sample) =>
+    db
       .insertInto('predictions')
-      .values([...chunk])
+      .values(sample)
       .onConflict((oc) =>
         oc.column('item_id').doUpdateSet((eb) => ({
           model_id: eb.ref('excluded.model_id'),
@@ -334,13 +437,9 @@ export async function storePredictions(
           oof: eb.ref('excluded.oof'),
         })),
       )
-      .execute()
-  })
-  await db
-    .deleteFrom('predictions')
-    .where('project_id', '=', projectId)
-    .where('model_id', '!=', modelId)
-    .execute()
+      .compile(),
+  )
+  await deleteInChunks(db, 'predictions', projectId, { modelId })
 }
 
 export interface PredictionRow {
@@ -376,17 +475,17 @@ export async function storeClusters(
   assignments: Int32Array,
   xy: Float32Array | null,
 ): Promise<void> {
-  const rows = ids.map((item_id, i) => ({
-    item_id,
+  const row = (i: number) => ({
+    item_id: ids[i]!,
     project_id: projectId,
     cluster: assignments[i]!,
     x: xy ? xy[2 * i]! : null,
     y: xy ? xy[2 * i + 1]! : null,
-  }))
-  await inChunks(db, rows, async (trx, chunk) => {
-    await trx
+  })
+  await writeInSlices(db, ids.length, row, (sample) =>
+    db
       .insertInto('item_clusters')
-      .values([...chunk])
+      .values(sample)
       .onConflict((oc) =>
         oc.column('item_id').doUpdateSet((eb) => ({
           cluster: eb.ref('excluded.cluster'),
@@ -394,8 +493,8 @@ export async function storeClusters(
           y: eb.ref('excluded.y'),
         })),
       )
-      .execute()
-  })
+      .compile(),
+  )
 }
 
 export async function loadClusters(
@@ -417,17 +516,22 @@ export async function storeQueuePriority(
   scores: ReadonlyMap<number, number>,
 ): Promise<void> {
   if (scores.size === 0) {
-    await db.deleteFrom('queue_priority').where('project_id', '=', projectId).execute()
+    await deleteInChunks(db, 'queue_priority', projectId)
     return
   }
-  const rows = [...scores].map(([item_id, score]) => ({ item_id, project_id: projectId, score }))
-  await inChunks(db, rows, async (trx, chunk) => {
-    await trx
+  const entries = [...scores]
+  const row = (i: number) => ({
+    item_id: entries[i]![0],
+    project_id: projectId,
+    score: entries[i]![1],
+  })
+  await writeInSlices(db, entries.length, row, (sample) =>
+    db
       .insertInto('queue_priority')
-      .values([...chunk])
+      .values(sample)
       .onConflict((oc) =>
         oc.column('item_id').doUpdateSet((eb) => ({ score: eb.ref('excluded.score') })),
       )
-      .execute()
-  })
+      .compile(),
+  )
 }

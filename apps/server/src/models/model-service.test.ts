@@ -4,7 +4,7 @@ import { createMemoryLogger } from '../logger'
 import { createLogDocWriter } from '../sync/log-doc-writer'
 import { createTestContext, type TestContext } from '../testing/test-context'
 import { getProject } from '../repos/projects'
-import { loadPredictions, listModels } from './model-repo'
+import { loadEmbeddings, loadPredictions, listModels } from './model-repo'
 import { ModelService, TRAINING } from './model-service'
 import { corpusProject, spamAssassinEmails, type CorpusEmail } from './testing/corpus-project'
 
@@ -48,7 +48,8 @@ describe('ModelService on the SpamAssassin corpus', () => {
     // training in this thread (same data, same options: it is deterministic) must give the same
     // probabilities from TypeScript.
     const info = (await getProject(t.ctx.db, project))!
-    const { ids, X, d } = await models.ensureEmbeddings(info)
+    await models.ensureEmbeddings(info)
+    const { ids, X, d } = await loadEmbeddings(t.ctx.db, project)
     const consensus = await models.consensusLabels(info)
     const labels = ['ham', 'spam']
     const rows = ids.flatMap((id, row) => (consensus.has(id) ? [row] : []))

@@ -12,21 +12,21 @@ import { cohenKappa, compileTable, krippendorffAlpha, type Annotation } from '@c
 import type { ServerContext } from '../context'
 import { currentStore, consensusOf, votesOf } from '../agreement/agreement-service'
 import type { AnnotationStore } from '../agreement/annotation-store'
-import { countItems } from '../repos/items'
+import { countItems, itemIdsOf } from '../repos/items'
 import { getProject, type Project } from '../repos/projects'
 import { randomId } from '../auth/random-id'
 import {
   activeModel,
-  getFeaturizer,
+  embeddingShape,
+  embeddingSources,
   getSettings,
   insertModel,
   listModels,
   loadClusters,
-  loadEmbeddings,
   loadPredictions,
   modelBytes,
   projectEncoder,
-  setFeaturizer,
+  storeFeaturizer,
   storeClusters,
   storeEmbeddings,
   storePredictions,
@@ -115,6 +115,7 @@ export class ModelService {
   private readonly checkTimers = new Map<ProjectId, NodeJS.Timeout>()
   /** k-means runs in flight, so that simultaneous requests share one. */
   private readonly clustering = new Map<ProjectId, Promise<void>>()
+  private readonly embedding = new Map<ProjectId, Promise<unknown>>()
   private chain: Promise<void> = Promise.resolve()
   private closed = false
   /** Trainings started per project since start-up (tests count retrains with it). */
@@ -123,7 +124,10 @@ export class ModelService {
   constructor(
     private readonly ctx: ServerContext,
     // One onnxruntime thread: inference shares two cores with the server's event loop.
-    private readonly runner: ModelRunner = new ModelRunner({ ortThreads: 1 }),
+    private readonly runner: ModelRunner = new ModelRunner({
+      ortThreads: 1,
+      dbFile: ctx.options.dbFile,
+    }),
   ) {}
 
   status(projectId: ProjectId): TrainingStatus {
@@ -221,20 +225,20 @@ export class ModelService {
       throw new ConcordError('bad_request', 'models are trained for single-label projects only')
     }
     job.step = 'embedding items'
-    const { ids, X, d } = await this.ensureEmbeddings(project)
+    await this.ensureEmbeddings(project)
     job.step = 'collecting consensus labels'
     const labels = project.labelSchema.labels.map((l) => l.id)
     const consensus = await this.consensusLabels(project)
-    const rows: number[] = []
+    const itemIds: number[] = []
     const y: number[] = []
-    ids.forEach((id, row) => {
-      const label = consensus.get(id)
-      const code = label === undefined ? -1 : labels.indexOf(label)
+    // In item id order, as the folds are drawn in row order: the same labels, the same model.
+    for (const [itemId, label] of [...consensus].sort((p, q) => p[0] - q[0])) {
+      const code = labels.indexOf(label)
       if (code >= 0) {
-        rows.push(row)
+        itemIds.push(itemId)
         y.push(code)
       }
-    })
+    }
     const present = new Set(y)
     if (present.size < 2) {
       throw new ConcordError(
@@ -242,16 +246,14 @@ export class ModelService {
         `training needs consensus labels of at least two classes; this project has ${present.size}`,
       )
     }
-    const Xl = new Float32Array(rows.length * d)
-    rows.forEach((row, i) => Xl.set(X.subarray(row * d, (row + 1) * d), i * d))
-    job.step = `training on ${rows.length} labels`
-    const trained = await this.runner.train({
-      X: Xl,
-      n: rows.length,
-      d,
+    job.step = `training on ${itemIds.length} labels`
+    // The worker reads the labelled items' embeddings itself.
+    const trained = await this.runner.trainProject({
+      projectId,
+      itemIds: Int32Array.from(itemIds),
       y: Int32Array.from(y),
       k: labels.length,
-      folds: Math.min(FOLDS, rows.length),
+      folds: FOLDS,
       l2: TRAINING.l2,
       seed: 1,
     })
@@ -274,19 +276,19 @@ export class ModelService {
       name: manifest.name,
       manifest: JSON.stringify(manifest),
       onnx,
-      metrics: JSON.stringify({ ...trained.cv, trainedOn: rows.length }),
+      metrics: JSON.stringify({ ...trained.cv, trainedOn: trained.itemIds.length }),
       labels_count: consensus.size,
       created_at: this.ctx.clock.now(),
     })
     const oof = new Map<number, Float32Array>()
     const k = labels.length
-    rows.forEach((row, i) => oof.set(ids[row]!, trained.oof.slice(i * k, (i + 1) * k)))
+    trained.itemIds.forEach((id, i) => oof.set(id, trained.oof.slice(i * k, (i + 1) * k)))
     job.step = 'predicting every item'
-    await this.refreshPredictions(projectId, record, { ids, X, d }, oof)
+    await this.refreshPredictions(projectId, record, oof)
     this.ctx.log.info('model trained', {
       project: projectId,
       version: record.version,
-      labels: rows.length,
+      labels: trained.itemIds.length,
       accuracy: trained.cv.accuracy,
     })
   }
@@ -295,24 +297,23 @@ export class ModelService {
   async refreshPredictions(
     projectId: ProjectId,
     model: ModelRecord,
-    matrix?: { ids: number[]; X: Float32Array; d: number },
     oof: ReadonlyMap<number, Float32Array> = new Map(),
   ): Promise<void> {
     const active = await activeModel(this.ctx.db, projectId)
     if (active && active.id !== model.id) return
-    const project = await this.requireProject(projectId)
-    const { ids, X, d } = matrix ?? (await this.ensureEmbeddings(project))
+    await this.ensureEmbeddings(await this.requireProject(projectId))
     const manifest = modelManifestSchema.parse(model.manifest)
     await this.runner.load(model.id, await modelBytes(this.ctx.db, model.id))
     try {
-      const proba = await this.runner.predict(model.id, X, ids.length, d, {
+      // The worker reads the embeddings itself; only the probabilities come back.
+      const { ids, proba } = await this.runner.predictProject(model.id, projectId, {
         softmax: manifest.output === 'logits',
       })
       await storePredictions(
         this.ctx.db,
         projectId,
         model.id,
-        ids,
+        Array.from(ids),
         proba,
         manifest.labels.length,
         oof,
@@ -334,57 +335,50 @@ export class ModelService {
    */
   async ensureEmbeddings(
     project: Project,
-  ): Promise<{ ids: number[]; X: Float32Array; d: number; skipped: SkippedImages }> {
+  ): Promise<{ count: number; d: number; skipped: SkippedImages }> {
+    // One embedding run per project at a time: two would both fit a featurizer.
+    const previous = this.embedding.get(project.id) ?? Promise.resolve()
+    const run = previous.catch(() => {}).then(() => this.embedMissing(project))
+    this.embedding.set(project.id, run)
+    try {
+      return await run
+    } finally {
+      if (this.embedding.get(project.id) === run) this.embedding.delete(project.id)
+    }
+  }
+
+  private async embedMissing(
+    project: Project,
+  ): Promise<{ count: number; d: number; skipped: SkippedImages }> {
     const encoder = await projectEncoder(this.ctx.db, project.id)
     const skipped = encoder ? await this.encodeImages(project, encoder) : { count: 0, reasons: [] }
-    let query = this.ctx.db
-      .selectFrom('items')
-      .leftJoin('embeddings', 'embeddings.item_id', 'items.id')
-      .select(['items.id', 'items.text'])
-      .where('items.project_id', '=', project.id)
-      .where('embeddings.item_id', 'is', null)
-    // With an encoder, an item's image is what it is about; text features of another width
-    // would only break the one-width rule.
-    if (encoder) query = query.where('items.media_url', 'is', null)
-    const missing = await query.orderBy('items.id').execute()
-    if (missing.length > 0) {
-      const stored = await getFeaturizer(this.ctx.db, project.id)
-      let texts = missing.map((r) => r.text ?? '')
-      let fitTexts: string[] | undefined
-      if (stored === null) {
-        // Fit on every text of the project, not only the missing ones.
-        const all = await this.ctx.db
-          .selectFrom('items')
-          .select('text')
-          .where('project_id', '=', project.id)
-          .execute()
-        fitTexts = all.map((r) => r.text ?? '')
-      }
-      const result = await this.runner.embedTexts({
-        texts,
-        featurizer: stored,
-        ...(fitTexts ? { fitTexts } : {}),
-      })
-      texts = []
-      if (stored === null) await setFeaturizer(this.ctx.db, project.id, result.featurizer)
-      const existing = await loadEmbeddings(this.ctx.db, project.id)
-      if (existing.ids.length > 0 && existing.d !== result.d) {
+    // The worker reads the texts (and the stored featurizer) itself, so the event loop never
+    // holds them; what comes back is written in short chunks.
+    const result = await this.runner.embedProject({
+      projectId: project.id,
+      excludeMedia: encoder !== undefined,
+    })
+    if (result.ids.length > 0) {
+      const existing = await embeddingShape(this.ctx.db, project.id)
+      if (existing.count > 0 && existing.d !== result.d) {
+        const sources = await embeddingSources(this.ctx.db, project.id)
         throw new ConcordError(
           'invalid_import',
-          `the project's ${[...existing.sources].join(' and ')} embeddings have ${existing.d} dimensions but the built-in text ones have ${result.d}; embeddings of one project must have one width (import an embedding for every item or for none)`,
+          `the project's ${sources.join(' and ')} embeddings have ${existing.d} dimensions but the built-in text ones have ${result.d}; embeddings of one project must have one width (import an embedding for every item or for none)`,
         )
       }
+      if (result.featurizer) await storeFeaturizer(this.ctx.db, project.id, result.featurizer)
       await storeEmbeddings(
         this.ctx.db,
         project.id,
         'builtin',
-        missing.map((r) => r.id),
+        Array.from(result.ids),
         result.X,
         result.d,
       )
     }
-    const { ids, X, d } = await loadEmbeddings(this.ctx.db, project.id)
-    return { ids, X, d, skipped }
+    const { count, d } = await embeddingShape(this.ctx.db, project.id)
+    return { count, d, skipped }
   }
 
   /** Embeds, batch by batch, the items with media and no embedding through the encoder. */
@@ -419,7 +413,7 @@ export class ModelService {
         image.layout === 'NCHW'
           ? [image.channels === 'GRAY' ? 1 : 3, image.height, image.width]
           : [image.height, image.width, image.channels === 'GRAY' ? 1 : 3]
-      const existing = await loadEmbeddings(this.ctx.db, project.id)
+      const existing = await embeddingShape(this.ctx.db, project.id)
       await this.runner.load(encoder.id, await modelBytes(this.ctx.db, encoder.id), {
         inputName: manifest.inputName,
         outputName: manifest.outputName,
@@ -435,10 +429,11 @@ export class ModelService {
             transfer: true,
           })
           const dims = out.length / pre.ok.length
-          if (existing.ids.length > 0 && existing.d !== dims) {
+          if (existing.count > 0 && existing.d !== dims) {
+            const sources = await embeddingSources(this.ctx.db, project.id)
             throw new ConcordError(
               'invalid_model',
-              `the encoder '${encoder.name}' gives ${dims}-dimensional embeddings but the project's ${[...existing.sources].join(' and ')} embeddings have ${existing.d}; embeddings of one project must have one width`,
+              `the encoder '${encoder.name}' gives ${dims}-dimensional embeddings but the project's ${sources.join(' and ')} embeddings have ${existing.d}; embeddings of one project must have one width`,
             )
           }
           await storeEmbeddings(
@@ -742,12 +737,10 @@ export class ModelService {
   }
 
   async computeClusters(project: Project, k: number): Promise<void> {
-    const { ids, X, d } = await this.ensureEmbeddings(project)
-    if (ids.length === 0) return
-    const kk = Math.min(k, ids.length)
-    const { assignments } = await this.runner.cluster(X, ids.length, d, kk, 1)
-    const { xy } = await this.runner.project2d(X, ids.length, d, 1)
-    await storeClusters(this.ctx.db, project.id, ids, assignments, xy)
+    const { count } = await this.ensureEmbeddings(project)
+    if (count === 0) return
+    const { ids, assignments, xy } = await this.runner.mapProject(project.id, k, 1)
+    await storeClusters(this.ctx.db, project.id, Array.from(ids), assignments, xy)
     await updateSettings(this.ctx.db, project.id, { clustersK: k })
     await this.refreshQueuePriority(project.id)
   }
@@ -791,19 +784,14 @@ export class ModelService {
       await storeQueuePriority(this.ctx.db, projectId, new Map())
       return
     }
-    const items = await this.ctx.db
-      .selectFrom('items')
-      .select('id')
-      .where('project_id', '=', projectId)
-      .orderBy('id')
-      .execute()
+    const items = await itemIdsOf(this.ctx.db, projectId)
     const predictions = new Map(
       (await loadPredictions(this.ctx.db, projectId)).map((p) => [p.itemId, p.proba]),
     )
     const store = await currentStore(this.ctx.db, projectId)
     const clusters = new Map((await loadClusters(this.ctx.db, projectId)).map((c) => [c.itemId, c]))
     const share = clusterLabelledShares(clusters, store)
-    const candidates = items.map(({ id }) => {
+    const candidates = items.map((id) => {
       const cluster = clusters.get(id)
       const dis = disagreementOf(store, id)
       return {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../logger'
 import { ModelService } from '../models/model-service'
 import { storePredictions } from '../models/model-repo'
-import { insertItems } from '../repos/items'
+import { insertItems, itemIdsOf } from '../repos/items'
 import { createLogDocWriter } from '../sync/log-doc-writer'
 import { createTestApp, type TestApp } from '../testing/test-app'
 import { nextItems } from './next-items'
@@ -39,14 +39,7 @@ beforeEach(async () => {
     PROBA.map((_, i) => ({ externalId: `e${i}`, text: `t${i}`, metadata: {} })),
     t.clock.now(),
   )
-  ids = (
-    await t.ctx.db
-      .selectFrom('items')
-      .select('id')
-      .where('project_id', '=', project)
-      .orderBy('id')
-      .execute()
-  ).map((r) => r.id)
+  ids = await itemIdsOf(t.ctx.db, project)
   await t.ctx.db
     .insertInto('models')
     .values({

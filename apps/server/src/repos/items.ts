@@ -153,6 +153,17 @@ export async function countItems(db: Kysely<Database>, projectId: ProjectId): Pr
   return Number(row?.n ?? 0)
 }
 
+/** Every item id of the project, ascending. */
+export async function itemIdsOf(db: Kysely<Database>, projectId: ProjectId): Promise<number[]> {
+  const rows = await db
+    .selectFrom('items')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .orderBy('id')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
 /** Inserts rows in multi-row batches; run it inside a transaction for all-or-nothing. */
 export async function insertItems(
   db: Kysely<Database>,

@@ -6,17 +6,23 @@ import type { ModelWorkerData } from './model-worker'
 import type {
   ClusterResult,
   EmbedJob,
+  EmbedProjectJob,
+  EmbedProjectResult,
   EmbedResult,
   LoadedModelInfo,
   ModelIo,
   PreprocessImagesJob,
   PreprocessImagesResult,
+  ProjectMap,
   ProjectOptions,
+  ProjectPredictions,
   Projection2d,
   RequestEnvelope,
   ResponseEnvelope,
   ShutdownMessage,
   TrainJob,
+  TrainProjectJob,
+  TrainProjectResult,
   TrainResult,
   WireError,
   WorkerOp,
@@ -36,6 +42,13 @@ export interface ModelRunnerOptions {
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   readonly ortThreads?: number
   /**
+   * The server's SQLite file, which the *Project jobs read from on their own connection. Without
+   * it only the jobs that carry their data work.
+   */
+  readonly dbFile?: string
+  /** Nice value of the worker threads (default 19: model work runs when sync leaves CPU spare). */
+  readonly nice?: number
+  /**
    * How long close() waits for the inference worker to finish its current onnxruntime call and
    * end (default 10 s); after that the thread is left to end by itself and no longer holds the
    * process open.
@@ -54,6 +67,10 @@ export const DEFAULT_TIMEOUTS: Readonly<Record<WorkerOp, number>> = Object.freez
   load: 60_000,
   predict: 120_000,
   unload: 10_000,
+  predictProject: 5 * 60_000,
+  embedProject: 20 * 60_000,
+  trainProject: 20 * 60_000,
+  mapProject: 25 * 60_000,
   train: 20 * 60_000,
   embed: 10 * 60_000,
   preprocessImages: 10 * 60_000,
@@ -65,12 +82,22 @@ const LANE_OF: Readonly<Record<WorkerOp, WorkerLaneName>> = {
   load: 'inference',
   predict: 'inference',
   unload: 'inference',
+  predictProject: 'inference',
+  embedProject: 'compute',
+  trainProject: 'compute',
+  mapProject: 'compute',
   train: 'compute',
   embed: 'compute',
   preprocessImages: 'compute',
   cluster: 'compute',
   project2d: 'compute',
 }
+
+/**
+ * The lowest priority: on two cores a training at nice 10 still took enough CPU (its garbage
+ * collection and start-up included) to double sync's p95 latency.
+ */
+export const DEFAULT_NICE = 19
 
 export type ModelWorkerFailure = 'crashed' | 'timeout' | 'closed'
 
@@ -116,7 +143,11 @@ export class ModelRunner {
 
   constructor(options: ModelRunnerOptions = {}) {
     const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeoutMs }
-    const data: ModelWorkerData = options.ortThreads ? { ortThreads: options.ortThreads } : {}
+    const data: ModelWorkerData = {
+      ...(options.ortThreads ? { ortThreads: options.ortThreads } : {}),
+      ...(options.dbFile ? { dbFile: options.dbFile } : {}),
+    }
+    const nice = options.nice ?? DEFAULT_NICE
     const spawn =
       options.spawn ??
       ((lane: WorkerLaneName, workerData: ModelWorkerData) =>
@@ -124,6 +155,7 @@ export class ModelRunner {
           new URL('./model-worker.ts', import.meta.url),
           workerData,
           `concord-models-${lane}`,
+          { nice },
         ))
     const grace = options.closeGraceMs ?? 10_000
     this.lanes = {
@@ -176,14 +208,7 @@ export class ModelRunner {
       throw new RangeError(`rowShape [${options.rowShape.join(', ')}] does not have d=${d} values`)
     }
     if (this.closed) throw closedError()
-    const model = this.models.get(id)
-    if (!model) throw new ConcordError('not_found', `no model '${id}' is loaded; load it first`)
-    const lane = this.lanes.inference
-    if (model.loadedIn !== lane.generationForNextCall()) {
-      const generation = lane.generationForNextCall()
-      await this.call({ op: 'load', id, bytes: model.bytes, io: model.io }, [])
-      model.loadedIn = generation
-    }
+    await this.ensureLoaded(id)
     const owned =
       options.transfer &&
       features.byteOffset === 0 &&
@@ -211,6 +236,37 @@ export class ModelRunner {
     if (model && model.loadedIn === this.lanes.inference.generationForNextCall()) {
       await this.call({ op: 'unload', id }, [])
     }
+  }
+
+  /** Runs a loaded model over every stored embedding of the project. */
+  async predictProject(
+    id: string,
+    projectId: string,
+    options: { softmax?: boolean } = {},
+  ): Promise<ProjectPredictions> {
+    if (this.closed) throw closedError()
+    await this.ensureLoaded(id)
+    return this.call({ op: 'predictProject', id, projectId, softmax: options.softmax ?? false }, [])
+  }
+
+  /** Built-in text embeddings of the project's items that have none (see EmbedProjectJob). */
+  embedProject(job: EmbedProjectJob): Promise<EmbedProjectResult> {
+    return this.call({ op: 'embedProject', job }, [])
+  }
+
+  /** Logistic regression on the stored embeddings of the labelled items (see train). */
+  trainProject(job: TrainProjectJob): Promise<TrainProjectResult> {
+    return this.call({ op: 'trainProject', job }, [])
+  }
+
+  /** k-means clusters and the 2D map of every stored embedding of the project. */
+  mapProject(
+    projectId: string,
+    k: number,
+    seed: number,
+    options: ProjectOptions = {},
+  ): Promise<ProjectMap> {
+    return this.call({ op: 'mapProject', projectId, k, seed, options }, [])
   }
 
   /** Logistic regression on every row plus out-of-fold probabilities and CV metrics. */
@@ -252,6 +308,18 @@ export class ModelRunner {
     this.closed = true
     this.models.clear()
     await Promise.all(Object.values(this.lanes).map((lane) => lane.stop('closed')))
+  }
+
+  /** Loads a registered model again into an inference worker that was restarted since. */
+  private async ensureLoaded(id: string): Promise<void> {
+    const model = this.models.get(id)
+    if (!model) throw new ConcordError('not_found', `no model '${id}' is loaded; load it first`)
+    const lane = this.lanes.inference
+    if (model.loadedIn !== lane.generationForNextCall()) {
+      const generation = lane.generationForNextCall()
+      await this.call({ op: 'load', id, bytes: model.bytes, io: model.io }, [])
+      model.loadedIn = generation
+    }
   }
 
   private call<R extends WorkerRequest>(

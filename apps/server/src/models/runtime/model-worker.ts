@@ -20,7 +20,6 @@ import {
   trainLogReg,
 } from '@concord/core/ml'
 import type * as Ort from 'onnxruntime-node'
-import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { inspectOnnx } from '../onnx/inspect-onnx'
 import { ModelError } from '../onnx/model-error'
@@ -29,8 +28,11 @@ import { decodeImage } from './image-decode'
 import { imageTensorSize, imageToTensor } from './image-preprocess'
 import { clusterEmbeddings } from './kmeans'
 import { project2d } from './project-2d'
+import { StoredFeatures } from './stored-features'
 import type {
   EmbedJob,
+  EmbedProjectJob,
+  EmbedProjectResult,
   EmbedResult,
   LoadedModelInfo,
   MessageToWorker,
@@ -40,6 +42,8 @@ import type {
   ResponseEnvelope,
   RuntimeTensorInfo,
   TrainJob,
+  TrainProjectJob,
+  TrainProjectResult,
   TrainResult,
   WireError,
   WorkerRequest,
@@ -51,6 +55,8 @@ export const PREDICT_BATCH_ROWS = 4096
 export interface ModelWorkerData {
   /** onnxruntime intra-op threads; default: onnxruntime's choice (one per core). */
   readonly ortThreads?: number
+  /** The server's SQLite file, read by the *Project jobs. */
+  readonly dbFile?: string
 }
 
 interface LoadedSession {
@@ -59,19 +65,18 @@ interface LoadedSession {
   readonly outputName: string
 }
 
-// Model work gives way to sync. On Linux a nice value belongs to a thread, so this lowers only
-// this worker and the threads onnxruntime starts from it; elsewhere it may fail, harmlessly.
-try {
-  setPriority(10)
-} catch {
-  // not permitted here: run at normal priority
-}
-
 const port = parentPort
 if (!port) throw new Error('model-worker.ts must run in a worker thread (use ModelRunner)')
 const config = ((workerData as { data?: ModelWorkerData } | null)?.data ?? {}) as ModelWorkerData
 const sessions = new Map<string, LoadedSession>()
 let ortModule: Promise<typeof Ort> | undefined
+let storedFeatures: StoredFeatures | undefined
+
+function stored(): StoredFeatures {
+  if (!config.dbFile) throw new Error('this model worker was started without a database file')
+  storedFeatures ??= new StoredFeatures(config.dbFile)
+  return storedFeatures
+}
 
 // Loaded on first use: the compute worker never pays for onnxruntime's native library.
 function ort(): Promise<typeof Ort> {
@@ -102,6 +107,7 @@ async function shutdown(): Promise<void> {
   await Promise.allSettled([...inFlight])
   await Promise.allSettled([...sessions.values()].map((s) => s.session.release()))
   sessions.clear()
+  storedFeatures?.close()
   // Nothing else holds the event loop, so closing the port lets the thread end by itself.
   port!.close()
 }
@@ -135,6 +141,35 @@ async function handle(request: WorkerRequest): Promise<Handled> {
       sessions.delete(request.id)
       await loaded?.session.release()
       return { result: { unloaded: loaded !== undefined }, transfer: [] }
+    }
+    case 'predictProject': {
+      const { ids, X, d } = stored().embeddings(request.projectId)
+      const proba = await predict(request.id, X, ids.length, d, [d])
+      if (request.softmax) softmaxRows(proba.values, ids.length, proba.k)
+      return {
+        result: { ids, proba: proba.values, k: proba.k },
+        transfer: [buffer(ids), buffer(proba.values)],
+      }
+    }
+    case 'embedProject': {
+      const result = embedProject(request.job)
+      const transfer = [buffer(result.ids), buffer(result.X)]
+      if (result.featurizer) transfer.push(buffer(result.featurizer))
+      return { result, transfer }
+    }
+    case 'trainProject': {
+      const result = trainProject(request.job)
+      return { result, transfer: [buffer(result.oof), buffer(result.itemIds)] }
+    }
+    case 'mapProject': {
+      const { ids, X, d } = stored().embeddings(request.projectId)
+      const k = Math.max(1, Math.min(request.k, ids.length))
+      const { assignments } = clusterEmbeddings(X, ids.length, d, k, request.seed)
+      const { xy, method } = project2d(X, ids.length, d, request.seed, request.options)
+      return {
+        result: { ids, assignments, xy, method },
+        transfer: [buffer(ids), buffer(assignments), buffer(xy)],
+      }
     }
     case 'train': {
       const result = train(request.job)
@@ -303,6 +338,48 @@ function embed(job: EmbedJob): EmbedResult {
   const X = embedTexts(model, job.texts)
   const featurizer = job.featurizer ?? JSON.stringify(serializeTextFeaturizer(model))
   return { X, d: model.dims, featurizer }
+}
+
+function embedProject(job: EmbedProjectJob): EmbedProjectResult {
+  const store = stored()
+  const { ids, texts } = store.missingTexts(job.projectId, job.excludeMedia)
+  if (ids.length === 0) {
+    return { ids, X: new Float32Array(0), d: 0, featurizer: null }
+  }
+  const existing = store.featurizer(job.projectId)
+  if (existing !== null) {
+    const model = parseTextFeaturizer(JSON.parse(existing))
+    return { ids, X: embedTexts(model, texts), d: model.dims, featurizer: null }
+  }
+  // A new featurizer is fitted on every text of the project, not only the missing ones.
+  const model = fitTextFeaturizer(store.allTexts(job.projectId), job.dims ? { dims: job.dims } : {})
+  const featurizer = new TextEncoder().encode(JSON.stringify(serializeTextFeaturizer(model)))
+  return { ids, X: embedTexts(model, texts), d: model.dims, featurizer }
+}
+
+function trainProject(job: TrainProjectJob): TrainProjectResult {
+  const { ids, X, d } = stored().embeddings(job.projectId, job.itemIds)
+  const classOf = new Map<number, number>()
+  job.itemIds.forEach((id, i) => classOf.set(id, job.y[i]!))
+  const y = Int32Array.from(ids, (id) => classOf.get(id)!)
+  const classes = new Set(y).size
+  if (classes < 2) {
+    throw new ConcordError(
+      'not_ready',
+      `training needs labelled items with embeddings of at least two classes; there are ${classes}`,
+    )
+  }
+  const result = train({
+    X,
+    n: ids.length,
+    d,
+    y,
+    k: job.k,
+    folds: Math.min(job.folds, ids.length),
+    ...(job.l2 !== undefined ? { l2: job.l2 } : {}),
+    seed: job.seed,
+  })
+  return { ...result, itemIds: ids }
 }
 
 /** In place; rows of logits become probabilities (max subtracted first, so exp cannot overflow). */

@@ -115,6 +115,62 @@ export interface ProjectOptions {
   readonly umapMaxRows?: number
 }
 
+// ---- jobs on a project's stored data ----------------------------------------------------------
+// The worker reads the rows these need from the database file itself (see StoredFeatures), so
+// that the server's event loop neither reads nor copies them.
+
+export interface EmbedProjectJob {
+  readonly projectId: string
+  /** Leave out items with media (their embeddings come from the project's image encoder). */
+  readonly excludeMedia: boolean
+  /** Output dimensions of a new featurizer (default 256). */
+  readonly dims?: number
+}
+
+export interface EmbedProjectResult {
+  /** The items embedded: those that had no embedding. */
+  readonly ids: Int32Array
+  /** ids.length x d row-major. */
+  readonly X: Float32Array
+  readonly d: number
+  /** A featurizer fitted by this job (JSON as UTF-8), to store; null when the stored one served. */
+  readonly featurizer: Uint8Array | null
+}
+
+export interface TrainProjectJob {
+  readonly projectId: string
+  /** The labelled items and their class, 0..k-1; items without an embedding are left out. */
+  readonly itemIds: Int32Array
+  readonly y: Int32Array
+  readonly k: number
+  /** At most this many folds (fewer when there are fewer rows). */
+  readonly folds: number
+  readonly l2?: number
+  readonly seed: number
+}
+
+export interface TrainProjectResult extends TrainResult {
+  /** The items trained on, in the order of the out-of-fold rows. */
+  readonly itemIds: Int32Array
+}
+
+export interface ProjectPredictions {
+  /** Every item with an embedding, in id order. */
+  readonly ids: Int32Array
+  /** ids.length x k. */
+  readonly proba: Float32Array
+  readonly k: number
+}
+
+export interface ProjectMap {
+  /** Every item with an embedding, in id order. */
+  readonly ids: Int32Array
+  readonly assignments: Int32Array
+  /** ids.length x 2. */
+  readonly xy: Float32Array
+  readonly method: ProjectionMethod
+}
+
 export type WorkerRequest =
   | { readonly op: 'load'; readonly id: string; readonly bytes: Uint8Array; readonly io: ModelIo }
   | {
@@ -128,6 +184,21 @@ export type WorkerRequest =
       readonly rowShape?: readonly number[]
     }
   | { readonly op: 'unload'; readonly id: string }
+  | {
+      readonly op: 'predictProject'
+      readonly id: string
+      readonly projectId: string
+      readonly softmax: boolean
+    }
+  | { readonly op: 'embedProject'; readonly job: EmbedProjectJob }
+  | { readonly op: 'trainProject'; readonly job: TrainProjectJob }
+  | {
+      readonly op: 'mapProject'
+      readonly projectId: string
+      readonly k: number
+      readonly seed: number
+      readonly options: ProjectOptions
+    }
   | { readonly op: 'train'; readonly job: TrainJob }
   | { readonly op: 'embed'; readonly job: EmbedJob }
   | { readonly op: 'preprocessImages'; readonly job: PreprocessImagesJob }
@@ -155,6 +226,10 @@ export interface WorkerResults {
   load: LoadedModelInfo
   predict: { readonly proba: Float32Array; readonly k: number }
   unload: { readonly unloaded: boolean }
+  predictProject: ProjectPredictions
+  embedProject: EmbedProjectResult
+  trainProject: TrainProjectResult
+  mapProject: ProjectMap
   train: TrainResult
   embed: EmbedResult
   preprocessImages: PreprocessImagesResult
