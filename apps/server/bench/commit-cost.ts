@@ -1,6 +1,6 @@
-// What one group commit costs, in process (no server, no network): SqlDocStore.commit (Kysely over
-// better-sqlite3, as the server runs it) against the same statements prepared once on the raw
-// handle, with synchronous=FULL (an fsync inside every commit, the server's setting until
+// What one group commit costs, in process (no server, no network): SqlDocStore.commit through
+// Kysely over better-sqlite3, SqlDocStore.commit with its SqliteAppender (as the server runs an
+// append-only commit since session 3) and the same statements prepared once on the raw handle, with synchronous=FULL (an fsync inside every commit, the server's setting until
 // session 2) and NORMAL (the server's setting now: the fsync runs on the thread pool through
 // WalFlusher, and only acks wait for it). Each commit carries one ~70-byte update, like the
 // 10-client run where every edit is its own commit. "commit" is the time the event loop is
@@ -38,7 +38,7 @@ interface Row {
 }
 
 async function measure(
-  how: 'kysely' | 'raw',
+  how: 'kysely' | 'fast' | 'raw',
   sync: 'FULL' | 'NORMAL',
   updates: readonly Uint8Array[],
 ): Promise<Row> {
@@ -49,8 +49,13 @@ async function measure(
   const durable: number[] = []
   const doc = 'booklet/b0'
   let commit: (u: Uint8Array) => Promise<unknown> | unknown
-  if (how === 'kysely') {
-    const store = new SqlDocStore(db.db, systemClock, db.durable)
+  if (how !== 'raw') {
+    const store = new SqlDocStore(
+      db.db,
+      systemClock,
+      db.durable,
+      how === 'fast' ? db.sqlite : undefined,
+    )
     commit = (u) => store.commit({ updates: [{ doc, update: u }], changes: [], compactions: [] })
   } else {
     const max = db.sqlite.prepare(
@@ -69,14 +74,19 @@ async function measure(
     const t0 = performance.now()
     await commit(u)
     wall.push(performance.now() - t0)
-    if (sync === 'NORMAL' && how === 'kysely') await db.durable()
+    if (sync === 'NORMAL' && how !== 'raw') await db.durable()
     durable.push(performance.now() - t0)
   }
   const cpu = process.cpuUsage(cpu0)
   await db.close()
   removeTempDir(dir)
   return {
-    how: how === 'kysely' ? 'SqlDocStore.commit (Kysely)' : 'same SQL, prepared once (raw)',
+    how:
+      how === 'kysely'
+        ? 'SqlDocStore.commit, Kysely path'
+        : how === 'fast'
+          ? 'SqlDocStore.commit, SqliteAppender (the server)'
+          : 'same SQL, prepared once (raw)',
     sync,
     wall,
     durable,
@@ -88,7 +98,9 @@ export async function commitCost(commits = 2000): Promise<string> {
   const updates = makeUpdates(commits)
   const rows: Row[] = []
   for (const sync of ['FULL', 'NORMAL'] as const) {
-    for (const how of ['kysely', 'raw'] as const) rows.push(await measure(how, sync, updates))
+    for (const how of ['kysely', 'fast', 'raw'] as const) {
+      rows.push(await measure(how, sync, updates))
+    }
   }
   const q = (xs: number[], p: number): number => {
     const s = [...xs].sort((a, b) => a - b)

@@ -42,7 +42,7 @@ export async function startServer(
     onCheckpointError: (message) => log.error(message),
   })
   const sync = new SyncServer({
-    store: new SqlDocStore(database.db, clock, database.durable),
+    store: new SqlDocStore(database.db, clock, database.durable, database.sqlite),
     clock,
     log,
     schedule: nextTick,

@@ -27,15 +27,23 @@ afterEach(async () => {
   while (opened.length > 0) await opened.pop()!.close()
 })
 
-async function sqlStore(): Promise<{ store: SqlDocStore; db: OpenedDatabase }> {
+/** The store as the server builds it, with the raw handle (fast appends), or Kysely only. */
+async function sqlStore(appender = true): Promise<{ store: SqlDocStore; db: OpenedDatabase }> {
   const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'concord-store-')), 'concord.db'))
   opened.push(db)
-  return { store: new SqlDocStore(db.db, { now: () => 1000 }, db.durable), db }
+  const store = new SqlDocStore(
+    db.db,
+    { now: () => 1000 },
+    db.durable,
+    appender ? db.sqlite : undefined,
+  )
+  return { store, db }
 }
 
 const implementations: Array<[string, () => Promise<DocStore>]> = [
   ['MemoryDocStore', () => Promise.resolve(new MemoryDocStore())],
   ['SqlDocStore', async () => (await sqlStore()).store],
+  ['SqlDocStore, Kysely path only', async () => (await sqlStore(false)).store],
 ]
 
 describe.each(implementations)('DocStore contract: %s', (_name, make) => {
@@ -123,6 +131,38 @@ describe('SqlDocStore only', () => {
       .executeTakeFirstOrThrow()
     return { store, db, itemKey: String(item.id) }
   }
+
+  it('an append never lands inside a Kysely transaction that is open on the connection', async () => {
+    const { store, db } = await sqlStore()
+    const doc = new Y.Doc()
+    let release!: () => void
+    let opened!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const isOpen = new Promise<void>((resolve) => (opened = resolve))
+    // A transaction that awaits between its statements, as a bulk write does, then fails.
+    const failing = db.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('doc_updates')
+        .values({ doc: 'x', seq: 1, update: new Uint8Array([0]), created_at: 0 })
+        .execute()
+      opened()
+      await gate
+      throw new Error('rolled back')
+    })
+    await isOpen
+    expect(db.sqlite.inTransaction).toBe(true)
+    const append = store.commit({
+      updates: [{ doc: 'booklet/a', update: textUpdate(doc, 'kept') }],
+      changes: [],
+      compactions: [],
+    })
+    release()
+    await expect(failing).rejects.toThrow('rolled back')
+    await append
+    // Had the append joined the open transaction, the rollback would have taken it too.
+    expect(replay(await store.load('booklet/a'))).toBe('kept')
+    expect(await store.load('x')).toEqual([])
+  })
 
   it('commits without waiting for the disk; durable() waits for the database flush', async () => {
     const { db } = await sqlStore()

@@ -7,6 +7,7 @@ import {
   type LabelSchema,
 } from '@concord/core'
 import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import type SQLite from 'better-sqlite3'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
 import type {
@@ -17,6 +18,7 @@ import type {
   LabelChange,
   ProjectedChange,
 } from './doc-store'
+import { SqliteAppender } from './sqlite-appender'
 
 const INSERT_CHUNK = 200
 /** Up to this many rows, one precompiled insert per row beats building a multi-row insert. */
@@ -29,16 +31,21 @@ const SMALL_BATCH = 16
  */
 export class SqlDocStore implements DocStore {
   private readonly hot: HotQueries
+  private readonly appender: SqliteAppender | undefined
   /**
    * @param flush resolves once what was committed is on stable storage (OpenedDatabase's
    *   `durable`).
+   * @param sqlite the raw handle under `db`, when it is SQLite: append-only commits then take
+   *   the fast path (see SqliteAppender).
    */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly flush: () => Promise<void>,
+    sqlite?: SQLite.Database,
   ) {
     this.hot = new HotQueries(db)
+    this.appender = sqlite ? new SqliteAppender(sqlite) : undefined
   }
 
   durable(): Promise<void> {
@@ -61,6 +68,10 @@ export class SqlDocStore implements DocStore {
       batch.changes.length === 0 &&
       batch.compactions.length === 0
     ) {
+      return { rejected: [] }
+    }
+    if (this.appender?.ready() && batch.changes.length === 0 && batch.compactions.length === 0) {
+      this.appender.append(batch.updates, this.clock.now())
       return { rejected: [] }
     }
     return this.db.transaction().execute(async (trx) => {
