@@ -211,6 +211,32 @@ export class ModelService {
     })
   }
 
+  /** Runs `work` after the jobs already queued; a failure is reported like a training's. */
+  private afterCurrentJobs(projectId: ProjectId, work: () => Promise<unknown>): void {
+    if (this.closed) return
+    this.chain = this.chain.then(() =>
+      work().then(
+        () => {},
+        (err: unknown) => this.fail(projectId, err),
+      ),
+    )
+  }
+
+  /**
+   * New items get their embeddings and, when the project has an active model, its predictions
+   * (so suggestions and the model's queue orders cover them) without waiting for the next
+   * training.
+   */
+  onItemsImported(projectId: ProjectId): void {
+    this.afterCurrentJobs(projectId, async () => {
+      const model = await activeModel(this.ctx.db, projectId)
+      if (model) await this.refreshPredictions(projectId, model)
+      else if (await projectEncoder(this.ctx.db, projectId)) {
+        await this.ensureEmbeddings(await this.requireProject(projectId))
+      }
+    })
+  }
+
   private fail(projectId: ProjectId, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err)
     this.errors.set(projectId, message)
@@ -496,9 +522,7 @@ export class ModelService {
       labels_count: 0,
       created_at: this.ctx.clock.now(),
     })
-    this.chain = this.chain.then(() =>
-      this.refreshPredictions(projectId, record).catch((err: unknown) => this.fail(projectId, err)),
-    )
+    this.afterCurrentJobs(projectId, () => this.refreshPredictions(projectId, record))
     return record
   }
 
@@ -560,6 +584,10 @@ export class ModelService {
       .execute()
     // Clusters of the old embeddings would otherwise be served until the item count changes.
     await this.ctx.db.deleteFrom('item_clusters').where('project_id', '=', projectId).execute()
+    // The images are embedded now, in the background, rather than by the next training or map.
+    this.afterCurrentJobs(projectId, async () =>
+      this.ensureEmbeddings(await this.requireProject(projectId)),
+    )
     return record
   }
 
@@ -584,11 +612,7 @@ export class ModelService {
     if (patch.activeModel !== undefined) {
       const model = await activeModel(this.ctx.db, projectId)
       if (model) {
-        this.chain = this.chain.then(() =>
-          this.refreshPredictions(projectId, model).catch((err: unknown) =>
-            this.fail(projectId, err),
-          ),
-        )
+        this.afterCurrentJobs(projectId, () => this.refreshPredictions(projectId, model))
       }
     } else if (patch.queueOrder !== undefined) {
       await this.refreshQueuePriority(projectId)

@@ -44,6 +44,7 @@ export function importsRoutes(ctx: ServerContext): Hono<AppEnv> {
       limitedBody(c, ctx.options.maxImportBytes),
       format,
     )
+    ctx.models?.onItemsImported(project.id)
     return c.json(result)
   })
 

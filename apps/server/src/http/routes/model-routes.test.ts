@@ -89,6 +89,24 @@ describe('uploading a team ONNX model', () => {
     expect(suggestions.labels.reduce((a, l) => a + l.probability, 0)).toBeCloseTo(1, 5)
   })
 
+  it('predicts items imported after the model without waiting for a training', async () => {
+    const res = await request(`/api/projects/${project}/items/import?format=jsonl`, {
+      method: 'POST',
+      body: JSON.stringify({ id: 'late', text: 'late item', embedding: [...Array(8)].fill(1) }),
+    })
+    expect(res.status).toBe(200)
+    await models.idle()
+    const late = await t.ctx.db
+      .selectFrom('items')
+      .select('id')
+      .where('external_id', '=', 'late')
+      .executeTakeFirstOrThrow()
+    const s = await request(`/api/projects/${project}/suggestions?item=${late.id}`)
+    expect(s.status).toBe(200)
+    const body = (await s.json()) as { labels: { label: string; probability: number }[] }
+    expect(body.labels.map((l) => l.label).sort()).toEqual(['a', 'b', 'c'])
+  })
+
   it.each([
     {
       what: 'an input of the wrong width',
