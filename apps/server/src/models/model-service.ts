@@ -51,6 +51,15 @@ import { imageTensorSize } from './runtime/image-preprocess'
 import { ModelRunner } from './runtime/model-runner'
 import { UMAP_MAX_ROWS } from './runtime/project-2d'
 
+export interface MapProgress {
+  /** What is being done now, in words. */
+  step: string
+  /** When the computation started (ms since the epoch). */
+  readonly startedAt: number
+  /** Items being mapped, once known. */
+  items?: number
+}
+
 export interface ShadowScore {
   readonly n: number
   readonly agreement: number | null
@@ -116,6 +125,8 @@ export class ModelService {
   /** k-means runs in flight, so that simultaneous requests share one. */
   private readonly clustering = new Map<ProjectId, Promise<void>>()
   private readonly embedding = new Map<ProjectId, Promise<unknown>>()
+  /** What the clusters-and-map computation of a project is doing, while it runs. */
+  private readonly mapping = new Map<ProjectId, MapProgress>()
   private chain: Promise<void> = Promise.resolve()
   private closed = false
   /** Trainings started per project since start-up (tests count retrains with it). */
@@ -761,12 +772,28 @@ export class ModelService {
   }
 
   async computeClusters(project: Project, k: number): Promise<void> {
-    const { count } = await this.ensureEmbeddings(project)
-    if (count === 0) return
-    const { ids, assignments, xy } = await this.runner.mapProject(project.id, k, 1)
-    await storeClusters(this.ctx.db, project.id, Array.from(ids), assignments, xy)
-    await updateSettings(this.ctx.db, project.id, { clustersK: k })
-    await this.refreshQueuePriority(project.id)
+    const progress: MapProgress = { step: 'embedding items', startedAt: this.ctx.clock.now() }
+    this.mapping.set(project.id, progress)
+    try {
+      const { count } = await this.ensureEmbeddings(project)
+      if (count === 0) return
+      const method = count <= UMAP_MAX_ROWS ? 'UMAP' : 'PCA'
+      progress.step = `${k} k-means clusters and a ${method} map of ${count.toLocaleString('en')} items`
+      progress.items = count
+      const { ids, assignments, xy } = await this.runner.mapProject(project.id, k, 1)
+      progress.step = 'storing the clusters'
+      await storeClusters(this.ctx.db, project.id, Array.from(ids), assignments, xy)
+      await updateSettings(this.ctx.db, project.id, { clustersK: k })
+      await this.refreshQueuePriority(project.id)
+    } finally {
+      this.mapping.delete(project.id)
+    }
+  }
+
+  /** The running clusters-and-map computation of a project, if any (for progress in the UI). */
+  mapProgress(projectId: ProjectId): MapProgress | null {
+    const progress = this.mapping.get(projectId)
+    return progress ? { ...progress } : null
   }
 
   /** Every item as a point of the 2D map, with its cluster, consensus label and disagreement. */

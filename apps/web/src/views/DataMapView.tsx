@@ -5,6 +5,7 @@ import { api } from '../lib/api'
 import { Link } from '../lib/router'
 import { ClusterList } from './models/ClusterList'
 import { createLoad } from './models/load'
+import { MapProgress } from './models/MapProgress'
 import { coloring, type ColorBy } from './models/map-colors'
 import {
   annotateHref,
@@ -203,10 +204,7 @@ function DataMap(props: ProjectViewProps) {
           when={data()}
           fallback={
             <Show when={!load.error()}>
-              <p class="muted card map-loading" role="status">
-                Computing the map… The first time, every item is embedded, clustered and projected:
-                this takes a few seconds.
-              </p>
+              <MapProgress base={base()} />
             </Show>
           }
         >

@@ -202,3 +202,32 @@ describe('uploading a team ONNX model', () => {
     expect(res.status).toBe(403)
   })
 })
+
+describe('the data map', () => {
+  it('says what its first computation is doing while it runs, and nothing afterwards', async () => {
+    const steps = new Set<string>()
+    let done = false
+    const map = request(`/api/projects/${project}/map`).then(async (res) => {
+      done = true
+      return res
+    })
+    while (!done) {
+      const res = await request(`/api/projects/${project}/map/progress`)
+      expect(res.status).toBe(200)
+      const { progress } = (await res.json()) as { progress: { step: string } | null }
+      if (progress) steps.add(progress.step)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    const res = await map
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { points: unknown[] }
+    expect(body.points.length).toBeGreaterThan(0)
+    // The worker takes most of the time; its step names the clusters, the method and the items.
+    const mapping = new RegExp(
+      `^\\d+ k-means clusters and a UMAP map of ${body.points.length} items$`,
+    )
+    expect([...steps].some((s) => mapping.test(s))).toBe(true)
+    const after = await request(`/api/projects/${project}/map/progress`)
+    expect(await after.json()).toEqual({ progress: null })
+  })
+})

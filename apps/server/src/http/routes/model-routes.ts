@@ -93,6 +93,7 @@ function seesSuggestions(
  *   GET   /:id/clusters[?k=]           k-means clusters of the embeddings, with gaps
  *   GET   /:id/clusters/:c/items       the items of one cluster
  *   GET   /:id/map                     2D map of every item (UMAP up to 20,000 items, else PCA)
+ *   GET   /:id/map/progress            what the clusters-and-map computation is doing, or null
  *   GET   /:id/models/shadow           the model as a virtual annotator, against people
  */
 export function modelRoutes(ctx: ServerContext, models: ModelService): Hono<AppEnv> {
@@ -246,6 +247,11 @@ export function modelRoutes(ctx: ServerContext, models: ModelService): Hono<AppE
             annotators: report.annotators.map((a) => ({ ...a, name: names.get(a.id) ?? a.id })),
           },
     )
+  })
+
+  app.get('/:id/map/progress', async (c) => {
+    const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'reviewer')
+    return c.json({ progress: models.mapProgress(project.id) })
   })
 
   app.get('/:id/map', async (c) => {

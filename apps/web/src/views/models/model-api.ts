@@ -119,6 +119,11 @@ export interface MapResponse {
   points: MapPoint[]
 }
 
+/** GET /map/progress: the running clusters-and-map computation, or null. */
+export interface MapProgressResponse {
+  progress: { step: string; startedAt: number; items?: number } | null
+}
+
 export const projectBase = (projectId: string): string =>
   `/api/projects/${encodeURIComponent(projectId)}`
 
