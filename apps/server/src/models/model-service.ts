@@ -13,6 +13,7 @@ import type { ServerContext } from '../context'
 import { currentStore, consensusOf, votesOf } from '../agreement/agreement-service'
 import type { AnnotationStore } from '../agreement/annotation-store'
 import { countItems, itemIdsOf } from '../repos/items'
+import { memberRole } from '../repos/members'
 import { getProject, type Project } from '../repos/projects'
 import { randomId } from '../auth/random-id'
 import {
@@ -690,6 +691,16 @@ export class ModelService {
       }
     } else {
       const store = await currentStore(this.ctx.db, projectId)
+      // Someone who labelled here, or a member yet to: anyone else is a wrong id, not "no issues".
+      if (
+        annotator !== undefined &&
+        !store.annotators.includes(annotator) &&
+        (await memberRole(this.ctx.db, projectId, annotator)) === undefined
+      ) {
+        throw new ConcordError('not_found', `no annotator '${annotator}' in this project`, [
+          { path: 'annotator', message: 'not a member of the project' },
+        ])
+      }
       for (const [itemId, slots] of store.byItem) {
         if (!predictions.has(itemId)) continue
         for (const s of slots) {
@@ -874,7 +885,9 @@ export class ModelService {
    * Shadow mode: the active model's top label counts as the virtual annotator
    * `model:<version>`, scored against the consensus and against each annotator (Cohen's kappa on
    * the items both labelled). The human coefficients leave it out; `overall` shows Krippendorff's
-   * alpha without and, on request, with the model among the annotators.
+   * alpha (ordinal for ordered label lists) without and with the model among the annotators.
+   * On items a trained model learned from, its label is the out-of-fold one: scored on its own
+   * training labels it would look better than it is.
    */
   async shadow(projectId: ProjectId): Promise<ShadowReport | null> {
     const project = await this.requireProject(projectId)
@@ -884,8 +897,9 @@ export class ModelService {
     const predicted = new Map<number, string>()
     for (const p of await loadPredictions(this.ctx.db, projectId)) {
       if (p.modelId !== model.id) continue
+      const proba = p.oof ?? p.proba
       let best = 0
-      for (let j = 1; j < p.proba.length; j++) if (p.proba[j]! > p.proba[best]!) best = j
+      for (let j = 1; j < proba.length; j++) if (proba[j]! > proba[best]!) best = j
       predicted.set(p.itemId, labels[best]!)
     }
     const modelName = `model:${model.version}`
@@ -925,8 +939,14 @@ export class ModelService {
       annotator: 'consensus',
       value,
     }))
+    const schema = project.labelSchema
+    const level = schema.kind === 'single' && schema.ordered ? 'ordinal' : 'nominal'
     const alpha = (rows: Annotation[]) => {
-      const v = krippendorffAlpha(compileTable(rows)).value
+      // The schema's order first (ordinal distances follow it), then any value it no longer has.
+      const categories = [
+        ...new Set([...schema.labels.map((l) => l.id), ...rows.map((r) => String(r.value))]),
+      ]
+      const v = krippendorffAlpha(compileTable(rows, { categories }), { level }).value
       return Number.isNaN(v) ? null : v
     }
     return {

@@ -186,6 +186,11 @@ export function modelRoutes(ctx: ServerContext, models: ModelService): Hono<AppE
   app.get('/:id/mislabeled', async (c) => {
     const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'reviewer')
     const q = readQuery(c, mislabeledQuery)
+    if (q.annotator !== undefined && q.scope !== 'annotator') {
+      throw new ConcordError('bad_request', 'annotator= applies to scope=annotator only', [
+        { path: 'annotator', message: 'use it with scope=annotator' },
+      ])
+    }
     const result = await models.mislabeled(project.id, q.scope, q.annotator, q.limit)
     const items = await itemTexts(
       ctx,
