@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Api } from '../helpers/api'
-import { artifactPath, browserAvailable, launchBrowser, signIn } from '../helpers/browser'
+import { artifactPath, browserAvailable, openSignedIn, type SignedInPage } from '../helpers/browser'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process'
 
 interface Agreement {
@@ -12,8 +12,7 @@ interface Agreement {
 }
 
 let server: ServerProcess
-let browser: Browser
-let context: BrowserContext
+let signedIn: SignedInPage | undefined
 let page: Page
 let admin: Api
 const project = 'agree'
@@ -79,15 +78,15 @@ describe.skipIf(!browserAvailable)('agreement dashboard in Chromium', () => {
       for (let i = 0; i < ITEMS; i++) rows.push([`ext-${i}`, a, labelOf(a, i)])
     await admin.request('POST', `/api/projects/${project}/labels/import`, labelsCsv(rows))
 
-    browser = await launchBrowser()
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    page = await context.newPage()
-    await signIn(page, server.url, 'admin', 'admin-password')
+    signedIn = await openSignedIn(server.url, 'admin', 'admin-password', {
+      width: 1280,
+      height: 800,
+    })
+    page = signedIn.page
   })
 
   afterAll(async () => {
-    await context?.close().catch(() => undefined)
-    await browser?.close()
+    await signedIn?.close()
     await server?.stop()
   })
 

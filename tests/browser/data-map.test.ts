@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Api } from '../helpers/api'
-import { artifactPath, browserAvailable, launchBrowser, signIn } from '../helpers/browser'
+import { artifactPath, browserAvailable, openSignedIn, type SignedInPage } from '../helpers/browser'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process'
 
 interface Cluster {
@@ -23,8 +23,7 @@ interface MapPoint {
 }
 
 let server: ServerProcess
-let browser: Browser
-let context: BrowserContext
+let signedIn: SignedInPage | undefined
 let page: Page
 let admin: Api
 const project = 'datamap'
@@ -129,15 +128,15 @@ describe.skipIf(!browserAvailable)('data map in Chromium', () => {
         for (const who of ['map-a', 'map-b']) labels.push(`${ext(topic, i)},${who},${topic}`)
     await admin.request('POST', url('/labels/import'), labels.join('\n') + '\n')
 
-    browser = await launchBrowser()
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    page = await context.newPage()
-    await signIn(page, server.url, 'admin', 'admin-password')
+    signedIn = await openSignedIn(server.url, 'admin', 'admin-password', {
+      width: 1280,
+      height: 900,
+    })
+    page = signedIn.page
   })
 
   afterAll(async () => {
-    await context?.close().catch(() => undefined)
-    await browser?.close()
+    await signedIn?.close()
     await server?.stop()
   })
 

@@ -57,3 +57,32 @@ export async function signIn(
   await page.keyboard.press('Enter')
   await page.getByRole('heading', { name: 'Projects' }).waitFor({ timeout: 10_000 })
 }
+
+export interface SignedInPage {
+  readonly page: Page
+  /** Closes the page's context and the browser. */
+  close(): Promise<void>
+}
+
+/** A fresh browser with one page, signed in through the form (see signIn). */
+export async function openSignedIn(
+  baseUrl: string,
+  username: string,
+  password: string,
+  viewport: { width: number; height: number },
+): Promise<SignedInPage> {
+  const browser = await launchBrowser()
+  const context = await browser.newContext({ viewport })
+  const page = await context.newPage()
+  const close = async (): Promise<void> => {
+    await context.close().catch(() => undefined)
+    await browser.close()
+  }
+  try {
+    await signIn(page, baseUrl, username, password)
+  } catch (err) {
+    await close()
+    throw err
+  }
+  return { page, close }
+}

@@ -4,10 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHttpApp } from '../http/app'
-import { createTestApp, type TestApp } from '../testing/test-app'
+import { createTestApp, withModels, type TestApp } from '../testing/test-app'
 import { loadClusters, loadEmbeddings } from './model-repo'
-import { ModelService } from './model-service'
+import type { ModelService } from './model-service'
 import { onnx } from './onnx/onnx-proto'
 import { tensorValueInfo } from './onnx/write-logreg-onnx'
 import { getProject } from '../repos/projects'
@@ -111,15 +110,7 @@ async function externalIds(projectId: string): Promise<Map<number, string>> {
 
 beforeAll(async () => {
   t = await createTestApp()
-  models = new ModelService(t.ctx)
-  const app = createHttpApp({ ...t.ctx, models })
-  request = (path, init = {}) =>
-    Promise.resolve(
-      app.request(path, {
-        ...init,
-        headers: { authorization: `Bearer ${t.adminToken}`, ...(init.headers ?? {}) },
-      }),
-    )
+  ;({ models, asAdmin: request } = withModels(t))
   const mediaDir = t.ctx.options.mediaDir
   mkdirSync(join(mediaDir, 'sub'), { recursive: true })
   for (const [, path, rgb, w, h] of [...reds, ...blues]) {

@@ -128,44 +128,49 @@ export function validateModelForProject(
   manifest: ModelManifest,
   project: ProjectModelContext,
 ): void {
-  const problems: ErrorDetail[] = []
-  const problem = (path: string, message: string) => problems.push({ path, message })
-
-  const input = info.inputs.find((v) => v.name === manifest.inputName)
-  if (!input) {
-    problem(
-      'manifest.inputName',
-      `the model has no input named '${manifest.inputName}' (its inputs: ${names(info.inputs)})`,
-    )
-  } else {
-    checkInput(input, manifest, project, problem)
-  }
-  const output = info.outputs.find((v) => v.name === manifest.outputName)
-  if (!output) {
-    problem(
-      'manifest.outputName',
-      `the model has no output named '${manifest.outputName}' (its outputs: ${names(info.outputs)})`,
-    )
-  } else {
-    checkOutput(output, manifest, problem)
-  }
-  const known = new Set(project.labelIds)
-  const unknown = manifest.labels.filter((label) => !known.has(label))
-  if (unknown.length > 0) {
-    problem(
-      'manifest.labels',
-      `labels not in the project's schema: ${unknown.map((l) => `'${l}'`).join(', ')} (the schema has ${project.labelIds.map((l) => `'${l}'`).join(', ')})`,
-    )
-  }
-  if (problems.length > 0) {
-    throw new ModelError(
-      `the model does not fit this project: ${problems.map((p) => p.message).join('; ')}`,
-      problems,
-    )
-  }
+  refuseProblems('the model does not fit this project', (problem) => {
+    const input = named(info.inputs, manifest.inputName, 'input', problem)
+    if (input) checkInput(input, manifest, project, problem)
+    const output = named(info.outputs, manifest.outputName, 'output', problem)
+    if (output) checkOutput(output, manifest, problem)
+    const known = new Set(project.labelIds)
+    const unknown = manifest.labels.filter((label) => !known.has(label))
+    if (unknown.length > 0) {
+      problem(
+        'manifest.labels',
+        `labels not in the project's schema: ${unknown.map((l) => `'${l}'`).join(', ')} (the schema has ${project.labelIds.map((l) => `'${l}'`).join(', ')})`,
+      )
+    }
+  })
 }
 
 type Problem = (path: string, message: string) => void
+
+/** Runs the checks and throws one ModelError listing every problem they found, if any. */
+function refuseProblems(what: string, check: (problem: Problem) => void): void {
+  const problems: ErrorDetail[] = []
+  check((path, message) => problems.push({ path, message }))
+  if (problems.length > 0) {
+    throw new ModelError(`${what}: ${problems.map((p) => p.message).join('; ')}`, problems)
+  }
+}
+
+/** The graph input or output the manifest names; a problem when the graph has none by that name. */
+function named(
+  tensors: readonly OnnxTensorInfo[],
+  name: string,
+  kind: 'input' | 'output',
+  problem: Problem,
+): OnnxTensorInfo | undefined {
+  const found = tensors.find((v) => v.name === name)
+  if (!found) {
+    problem(
+      `manifest.${kind}Name`,
+      `the model has no ${kind} named '${name}' (its ${kind}s: ${names(tensors)})`,
+    )
+  }
+  return found
+}
 
 /**
  * Checks an image encoder before it is stored: the input is a float32 image tensor as the
@@ -173,58 +178,41 @@ type Problem = (path: string, message: string) => void
  * tells, and the project's embedding width is checked then.
  */
 export function validateEncoder(info: OnnxInfo, manifest: EncoderManifest): void {
-  const problems: ErrorDetail[] = []
-  const problem = (path: string, message: string) => problems.push({ path, message })
-  const input = info.inputs.find((v) => v.name === manifest.inputName)
-  if (!input) {
-    problem(
-      'manifest.inputName',
-      `the model has no input named '${manifest.inputName}' (its inputs: ${names(info.inputs)})`,
-    )
-  } else {
-    if (input.elemType !== 'float32') {
-      problem(
-        `model.inputs.${input.name}`,
-        `input '${input.name}' has element type ${input.elemType} but Concord feeds float32`,
-      )
-    }
-    if (input.shape !== null) checkImageInput(input.name, input.shape, manifest, problem)
-  }
-  const output = info.outputs.find((v) => v.name === manifest.outputName)
-  if (!output) {
-    problem(
-      'manifest.outputName',
-      `the model has no output named '${manifest.outputName}' (its outputs: ${names(info.outputs)})`,
-    )
-  } else {
-    const path = `model.outputs.${output.name}`
-    if (output.elemType !== 'float32') {
-      problem(
-        path,
-        `output '${output.name}' has element type ${output.elemType} but an encoder must give float32 embeddings`,
-      )
-    }
-    if (output.shape !== null) {
-      if (output.shape.length !== 2) {
+  refuseProblems('the encoder does not fit', (problem) => {
+    const input = named(info.inputs, manifest.inputName, 'input', problem)
+    if (input) {
+      if (input.elemType !== 'float32') {
         problem(
-          path,
-          `output '${output.name}' has shape ${formatShape(output.shape)} but an encoder must give embeddings [N, D]`,
+          `model.inputs.${input.name}`,
+          `input '${input.name}' has element type ${input.elemType} but Concord feeds float32`,
         )
-      } else {
-        checkBatchDim(output.name, output.shape, 'output', problem)
-        const width = output.shape[1]
-        if (width === 0) {
-          problem(path, `output '${output.name}' has an embedding width of ${width}`)
-        }
       }
+      if (input.shape !== null) checkImageInput(input.name, input.shape, manifest, problem)
     }
-  }
-  if (problems.length > 0) {
-    throw new ModelError(
-      `the encoder does not fit: ${problems.map((p) => p.message).join('; ')}`,
-      problems,
+    const output = named(info.outputs, manifest.outputName, 'output', problem)
+    if (output) checkEncoderOutput(output, problem)
+  })
+}
+
+function checkEncoderOutput(output: OnnxTensorInfo, problem: Problem): void {
+  const path = `model.outputs.${output.name}`
+  if (output.elemType !== 'float32') {
+    problem(
+      path,
+      `output '${output.name}' has element type ${output.elemType} but an encoder must give float32 embeddings`,
     )
   }
+  if (output.shape === null) return
+  if (output.shape.length !== 2) {
+    problem(
+      path,
+      `output '${output.name}' has shape ${formatShape(output.shape)} but an encoder must give embeddings [N, D]`,
+    )
+    return
+  }
+  checkBatchDim(output.name, output.shape, 'output', problem)
+  const width = output.shape[1]
+  if (width === 0) problem(path, `output '${output.name}' has an embedding width of ${width}`)
 }
 
 function checkInput(

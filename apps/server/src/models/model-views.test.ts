@@ -1,14 +1,13 @@
 import { setLabel, type ProjectId } from '@concord/core'
 import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHttpApp } from '../http/app'
 import type { AppEnv } from '../http/app-env'
 import { createMemoryLogger } from '../logger'
 import { insertItems, itemIdsOf } from '../repos/items'
 import { createLogDocWriter } from '../sync/log-doc-writer'
-import { createTestApp, type TestApp } from '../testing/test-app'
+import { createTestApp, withModels, type TestApp } from '../testing/test-app'
 import { insertModel, storePredictions } from './model-repo'
-import { ModelService } from './model-service'
+import type { ModelService } from './model-service'
 
 // What the model shows people, through the REST API over a real SQLite file: who sees its
 // suggestions, how it scores as a shadow annotator, and whose labels it calls mislabeled.
@@ -80,8 +79,7 @@ beforeAll(async () => {
     docs: ({ database, clock }) =>
       createLogDocWriter(database.db, clock, createMemoryLogger(), database.durable),
   })
-  models = new ModelService(t.ctx)
-  app = createHttpApp({ ...t.ctx, models })
+  ;({ models, app } = withModels(t))
 
   corpus = (await t.project({ id: 'topics', overlap: 2, blind: true })).id
   await insertItems(

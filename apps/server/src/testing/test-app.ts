@@ -2,6 +2,7 @@ import type { ProjectId, ProjectRole, UserId } from '@concord/core'
 import type { Hono } from 'hono'
 import { createSession } from '../auth/sessions'
 import { createHttpApp } from '../http/app'
+import { ModelService } from '../models/model-service'
 import type { AppEnv } from '../http/app-env'
 import { setMember } from '../repos/members'
 import { createProject, type Project } from '../repos/projects'
@@ -120,4 +121,26 @@ export async function createTestApp(opts: TestContextOptions = {}): Promise<Test
       await setMember(t.ctx.db, project.id, user.id, role, t.clock.now())
     },
   }
+}
+
+export interface ModelApp {
+  readonly models: ModelService
+  /** The HTTP app with the model routes. */
+  readonly app: Hono<AppEnv>
+  /** `app.request` as the admin, with a raw RequestInit (multipart uploads included). */
+  readonly asAdmin: (path: string, init?: RequestInit) => Promise<Response>
+}
+
+/** A ModelService over the test context and the HTTP app that serves it; close `models` first. */
+export function withModels(t: TestApp): ModelApp {
+  const models = new ModelService(t.ctx)
+  const app = createHttpApp({ ...t.ctx, models })
+  const asAdmin = (path: string, init: RequestInit = {}) =>
+    Promise.resolve(
+      app.request(path, {
+        ...init,
+        headers: { authorization: `Bearer ${t.adminToken}`, ...(init.headers ?? {}) },
+      }),
+    )
+  return { models, app, asAdmin }
 }

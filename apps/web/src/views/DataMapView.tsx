@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js'
 import type { ProjectViewProps } from '../App'
 import { Header } from '../components/Header'
+import { ReviewersOnly } from '../components/ReviewersOnly'
 import { api } from '../lib/api'
 import { Link } from '../lib/router'
 import { ClusterList } from './models/ClusterList'
@@ -35,22 +36,9 @@ const COLOR_BY: Array<{ id: ColorBy; name: string }> = [
  */
 export default function DataMapView(props: ProjectViewProps) {
   return (
-    <Show
-      when={props.project.role !== 'annotator'}
-      fallback={
-        <>
-          <Header project={props.project} />
-          <main class="page">
-            <h1>Data map</h1>
-            <p class="error" role="alert">
-              Only reviewers and admins see the data map.
-            </p>
-          </main>
-        </>
-      }
-    >
+    <ReviewersOnly project={props.project} title="Data map" what="the data map">
       <DataMap {...props} />
-    </Show>
+    </ReviewersOnly>
   )
 }
 

@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js'
 import type { ProjectViewProps } from '../App'
 import { Header } from '../components/Header'
+import { ReviewersOnly } from '../components/ReviewersOnly'
 import { api } from '../lib/api'
 import { createRoom } from '../lib/room'
 import { Link } from '../lib/router'
@@ -25,22 +26,13 @@ type Scope = 'consensus' | 'annotator'
  */
 export default function MislabeledView(props: ProjectViewProps) {
   return (
-    <Show
-      when={props.project.role !== 'annotator'}
-      fallback={
-        <>
-          <Header project={props.project} />
-          <main class="page">
-            <h1>Likely mislabeled</h1>
-            <p class="error" role="alert">
-              Only reviewers and admins see the likely mislabeled items.
-            </p>
-          </main>
-        </>
-      }
+    <ReviewersOnly
+      project={props.project}
+      title="Likely mislabeled"
+      what="the likely mislabeled items"
     >
       <Mislabeled {...props} />
-    </Show>
+    </ReviewersOnly>
   )
 }
 

@@ -1,12 +1,12 @@
 import type { LogRegModel } from '@concord/core/ml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHttpApp } from '../app'
-import { ModelService } from '../../models/model-service'
+import type { ModelService } from '../../models/model-service'
 import { logRegToOnnx } from '../../models/onnx/write-logreg-onnx'
-import { createTestApp, type TestApp } from '../../testing/test-app'
+import { createTestApp, withModels, type ModelApp, type TestApp } from '../../testing/test-app'
 
 let t: TestApp
 let models: ModelService
+let app: ModelApp['app']
 let request: (path: string, init?: RequestInit) => Promise<Response>
 let project: string
 
@@ -34,15 +34,7 @@ const manifest = (labels: string[]) => ({
 
 beforeAll(async () => {
   t = await createTestApp()
-  models = new ModelService(t.ctx)
-  const app = createHttpApp({ ...t.ctx, models })
-  request = (path, init = {}) =>
-    Promise.resolve(
-      app.request(path, {
-        ...init,
-        headers: { authorization: `Bearer ${t.adminToken}`, ...(init.headers ?? {}) },
-      }),
-    )
+  ;({ models, app, asAdmin: request } = withModels(t))
   // Labels a, b, c and six items with imported 8-dimensional embeddings.
   project = (await t.project({ overlap: 1 })).id
   const rows = Array.from({ length: 6 }, (_, i) =>
@@ -191,14 +183,11 @@ describe('uploading a team ONNX model', () => {
     const form = new FormData()
     form.set('model', new Blob([new Uint8Array(4)]), 'm.onnx')
     form.set('manifest', '{}')
-    const res = await createHttpApp({ ...t.ctx, models }).request(
-      `/api/projects/${project}/models`,
-      {
-        method: 'POST',
-        body: form,
-        headers: { authorization: `Bearer ${annotator.token}` },
-      },
-    )
+    const res = await app.request(`/api/projects/${project}/models`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${annotator.token}` },
+    })
     expect(res.status).toBe(403)
   })
 })
