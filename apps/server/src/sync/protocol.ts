@@ -31,7 +31,13 @@ export const SyncType = Object.freeze({ step1: 0, step2: 1, update: 2 } as const
 
 export type ClientMessage =
   | { readonly type: 'step1'; readonly stateVector: Uint8Array }
-  | { readonly type: 'step2' | 'update'; readonly update: Uint8Array; readonly empty: boolean }
+  | {
+      readonly type: 'step2' | 'update'
+      readonly update: Uint8Array
+      readonly empty: boolean
+      /** The (root type, key) of every top-level map entry the update writes, in order. */
+      readonly rootEntries: ReadonlyArray<readonly [root: string, key: string]>
+    }
   | {
       readonly type: 'awareness'
       readonly update: Uint8Array
@@ -75,7 +81,12 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
         if (syncType === SyncType.step2 || syncType === SyncType.update) {
           const decoded = Y.decodeUpdate(payload)
           const empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0
-          return { type: syncType === SyncType.step2 ? 'step2' : 'update', update: payload, empty }
+          return {
+            type: syncType === SyncType.step2 ? 'step2' : 'update',
+            update: payload,
+            empty,
+            rootEntries: rootEntriesOf(decoded.structs),
+          }
         }
         throw new FrameError(`unknown sync message type ${syncType}`)
       }
@@ -94,6 +105,22 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
     if (err instanceof FrameError) throw err
     throw new FrameError(`malformed frame: ${err instanceof Error ? err.message : String(err)}`)
   }
+}
+
+/**
+ * Top-level map entries written by decoded structs. In a decoded update an item's parent is the
+ * root type's name (a string) when it sits directly in a root type, and `parentSub` is its map key.
+ */
+function rootEntriesOf(
+  structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>,
+): Array<readonly [string, string]> {
+  const entries: Array<readonly [string, string]> = []
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item) || struct.parentSub === null) continue
+    const parent: unknown = struct.parent
+    if (typeof parent === 'string') entries.push([parent, struct.parentSub])
+  }
+  return entries
 }
 
 function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {

@@ -10,7 +10,21 @@ export interface Origin {
 
 export interface PendingUpdate {
   readonly update: Uint8Array
-  readonly origin: Origin | null
+  /** Whose edits it carries: one connection, several (a batch), the server, or nobody known. */
+  readonly origins: readonly Origin[]
+}
+
+/** A peer's validated update, waiting for the next group commit to be applied. */
+export interface IncomingUpdate {
+  readonly update: Uint8Array
+  readonly origin: Origin
+  /** (root type, key) of the top-level map entries it writes (see decodeClientMessage). */
+  readonly rootEntries: ReadonlyArray<readonly [string, string]>
+}
+
+/** Origin of the one transaction that applies a batch of peers' updates. */
+class Batch {
+  constructor(readonly origins: readonly Origin[]) {}
 }
 
 /**
@@ -22,6 +36,8 @@ export class Room {
   readonly awareness: awarenessProtocol.Awareness
   /** Each connection and the awareness client ids it controls. */
   readonly conns = new Map<Origin, Set<number>>()
+  /** Peers' updates received since the last commit, not yet applied (see applyIncoming). */
+  incoming: IncomingUpdate[] = []
   pending: PendingUpdate[] = []
   /**
    * The map a projection follows (labels rooms: `labels`; review rooms: `adjudications`), and its
@@ -52,7 +68,8 @@ export class Room {
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     this.awareness.setLocalState(null)
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      this.pending.push({ update, origin: isOrigin(origin) ? origin : null })
+      const origins = origin instanceof Batch ? origin.origins : isOrigin(origin) ? [origin] : []
+      this.pending.push({ update, origins })
       onUpdate(this)
     })
     this.projectedMap =
@@ -63,10 +80,17 @@ export class Room {
           : undefined
     if (this.projectedMap !== undefined) {
       this.doc.getMap(this.projectedMap).observe((event) => {
-        const origin = event.transaction.origin
-        for (const key of event.keysChanged) {
-          this.changedKeys.set(key, isOrigin(origin) ? origin : null)
-        }
+        const origin: unknown = event.transaction.origin
+        // A batch's keys are given their writers by applyIncoming; a lone writer is known now.
+        const by =
+          origin instanceof Batch
+            ? origin.origins.length === 1
+              ? origin.origins[0]!
+              : null
+            : isOrigin(origin)
+              ? origin
+              : null
+        for (const key of event.keysChanged) this.changedKeys.set(key, by)
       })
     }
     this.awareness.on(
@@ -87,7 +111,50 @@ export class Room {
   }
 
   get busy(): boolean {
-    return this.pending.length > 0 || this.inFlight > 0 || this.deferred.length > 0
+    return (
+      this.incoming.length > 0 ||
+      this.pending.length > 0 ||
+      this.inFlight > 0 ||
+      this.deferred.length > 0
+    )
+  }
+
+  /**
+   * Applies the queued peer updates in one Yjs transaction, so that a batch costs one round of
+   * observers and one encoded update (the 'update' event), never a merge of many. `fail` is told
+   * about an update Yjs could not apply; that origin's later updates in the batch are skipped.
+   * Returns the updates that were applied, in order.
+   */
+  applyIncoming(fail: (origin: Origin, err: unknown) => void): IncomingUpdate[] {
+    const batch = this.incoming
+    if (batch.length === 0) return batch
+    this.incoming = []
+    const failed = new Set<Origin>()
+    const applied: IncomingUpdate[] = []
+    const origins = [...new Set(batch.map((u) => u.origin))]
+    this.doc.transact(() => {
+      for (const u of batch) {
+        if (failed.has(u.origin)) continue
+        try {
+          Y.applyUpdate(this.doc, u.update)
+          applied.push(u)
+        } catch (err) {
+          failed.add(u.origin)
+          fail(u.origin, err)
+        }
+      }
+    }, new Batch(origins))
+    // The map observer saw one transaction; give each changed key the peer that last wrote it.
+    if (this.projectedMap !== undefined && this.changedKeys.size > 0) {
+      for (const u of applied) {
+        for (const [root, key] of u.rootEntries) {
+          if (root === this.projectedMap && this.changedKeys.has(key)) {
+            this.changedKeys.set(key, u.origin)
+          }
+        }
+      }
+    }
+    return applied
   }
 
   destroy(): void {

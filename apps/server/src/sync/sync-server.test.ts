@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { createMemoryLogger } from '../logger'
 import { CloseCode } from './close-codes'
 import { MemoryDocStore } from './doc-store'
-import { MessageType } from './protocol'
+import { decodeNotice, MessageType } from './protocol'
 import { SyncServer, type ConnectionInfo, type Timers } from './sync-server'
 
 class ManualTimers implements Timers {
@@ -130,6 +130,53 @@ describe('SyncServer', () => {
     expect(b.sent.length).toBe(bBefore)
     expect(log.lines.some((l) => l.includes('commit failed'))).toBe(true)
     expect(await server.read('booklet/p', (d) => d.getText('t').toString())).toBe('')
+  })
+
+  it('applies one turn of several peers in one transaction: one row, one frame, no early view', async () => {
+    const { server, store } = setup()
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    const b = peer(server, { room: 'booklet/p', access: 'write', user: 'b' })
+    const r = peer(server, { room: 'booklet/p', access: 'read', user: 'r' })
+    await settle()
+    const updatesTo = (p: { sent: Uint8Array[] }) =>
+      p.sent.filter((f) => f[0] === 0 && f[1] === 2).length
+    a.conn.receive(updateFrame((d) => d.getMap('m').set('a', 1)))
+    b.conn.receive(updateFrame((d) => d.getMap('m').set('b', 2)))
+    // Nothing is applied before the commit that stores it.
+    expect(await server.read('booklet/p', (d) => d.getMap('m').size)).toBe(0)
+    await settle()
+    expect(store.commits).toBe(1)
+    expect(store.logs.get('booklet/p')).toHaveLength(1)
+    const stored = new Y.Doc()
+    Y.applyUpdate(stored, store.logs.get('booklet/p')![0]!)
+    expect(stored.getMap('m').toJSON()).toEqual({ a: 1, b: 2 })
+    // Each peer gets the batch as one frame; the writers too, since it holds the other's edit.
+    expect([updatesTo(a), updatesTo(b), updatesTo(r)]).toEqual([1, 1, 1])
+  })
+
+  it('sends a projection notice to the peer whose update wrote the rejected entry', async () => {
+    const { server, store } = setup()
+    const commit = store.commit.bind(store)
+    // A store that keeps 'bad' values out of the projection, as SqlDocStore does with values
+    // outside the label schema.
+    store.commit = async (batch) => {
+      await commit(batch)
+      const rejected = batch.changes
+        .filter((c) => (c.entry as { value?: unknown } | undefined)?.value === 'bad')
+        .map((change) => ({ change, reason: 'not in the schema' }))
+      return { rejected }
+    }
+    const room = 'labels/p/u1'
+    const tab1 = peer(server, { room, access: 'write', user: 'u1' })
+    const tab2 = peer(server, { room, access: 'write', user: 'u1' })
+    await settle()
+    tab1.conn.receive(updateFrame((d) => d.getMap('labels').set('7', { value: 'bad' })))
+    tab2.conn.receive(updateFrame((d) => d.getMap('labels').set('8', { value: 'ok' })))
+    await settle()
+    const notices = (p: { sent: Uint8Array[] }) =>
+      p.sent.filter((f) => f[0] === MessageType.notice).map((f) => decodeNotice(f)?.item)
+    expect(notices(tab1)).toEqual(['7'])
+    expect(notices(tab2)).toEqual([])
   })
 
   it('change() through the DocWriter is durable when it resolves', async () => {

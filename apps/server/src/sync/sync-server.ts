@@ -20,7 +20,7 @@ import {
   type ClientMessage,
 } from './protocol'
 import { TokenBucket } from './rate-limiter'
-import { Room, type Origin } from './room'
+import { Room, type IncomingUpdate, type Origin } from './room'
 
 /** The transport, reduced to what the sync layer needs (hocuspocus-style). */
 export interface SocketLike {
@@ -71,6 +71,8 @@ export class SyncServer implements DocWriter {
   private readonly loading = new Map<string, Promise<Room>>()
   private readonly dirty = new Set<Room>()
   private flushScheduled = false
+  /** Set while flush applies queued updates, whose 'update' events land in this very flush. */
+  private flushing = false
   /** Calls to markDirty since the last flush: about the number of updates waiting. */
   private waiting = 0
   private earlyFlushQueued = false
@@ -139,7 +141,7 @@ export class SyncServer implements DocWriter {
   /** @internal */
   markDirty(room: Room): void {
     this.dirty.add(room)
-    if (this.closed) return
+    if (this.closed || this.flushing) return
     if (!this.flushScheduled) {
       this.flushScheduled = true
       this.opts.schedule(() => this.flush())
@@ -158,6 +160,27 @@ export class SyncServer implements DocWriter {
 
   /** Persists everything pending, then sends what was waiting for it. Commits run in order. */
   private flush(): void {
+    // Peers' updates are applied now, one transaction per room, so that what this commit stores
+    // and broadcasts is exactly what the documents hold when it is collected.
+    const applied = new Map<Room, IncomingUpdate[]>()
+    this.flushing = true
+    try {
+      for (const room of this.dirty) {
+        applied.set(
+          room,
+          room.applyIncoming((origin, err) => {
+            if (origin instanceof Connection) {
+              origin.close(
+                CloseCode.malformed,
+                `update could not be applied: ${String(err).slice(0, 60)}`,
+              )
+            }
+          }),
+        )
+      }
+    } finally {
+      this.flushing = false
+    }
     this.flushScheduled = false
     this.waiting = 0
     const rooms = [...this.dirty]
@@ -206,14 +229,14 @@ export class SyncServer implements DocWriter {
         compacted = true
       }
       room.inFlight++
-      return { room, pending, merged, rows, sends, compacted }
+      return { room, pending, merged, rows, sends, compacted, written: applied.get(room) ?? [] }
     })
     const batch: CommitBatch = { updates, changes, compactions }
     this.commitChain = this.commitChain.then(async () => {
       try {
         const result = await this.opts.store.commit(batch)
         const acks = new Map<Connection, Uint8Array[]>()
-        for (const { room, pending, merged, rows, sends, compacted } of work) {
+        for (const { room, pending, merged, rows, sends, compacted, written } of work) {
           room.inFlight--
           room.logRows = compacted ? 1 : room.logRows + rows
           if (room.closed) continue
@@ -223,11 +246,15 @@ export class SyncServer implements DocWriter {
             const frame = encodeUpdate(merged)
             for (const conn of room.conns.keys()) conn.send(frame)
           }
-          for (const { update, origin } of pending) {
-            if (!merged) {
+          if (!merged) {
+            for (const { update, origins } of pending) {
               const frame = encodeUpdate(update)
-              for (const conn of room.conns.keys()) if (conn !== origin) conn.send(frame)
+              // A lone writer already has its edit; a batch of several goes to all (see above).
+              const skip = origins.length === 1 ? origins[0] : undefined
+              for (const conn of room.conns.keys()) if (conn !== skip) conn.send(frame)
             }
+          }
+          for (const { update, origin } of written) {
             if (origin instanceof Connection && origin.info.ack) {
               acks.set(origin, [...(acks.get(origin) ?? []), update])
             }
@@ -464,14 +491,13 @@ export class Connection implements Origin {
           this.send(encodePermissionDenied(`read-only access to ${this.info.room}: update refused`))
           return
         }
-        try {
-          Y.applyUpdate(room.doc, message.update, this)
-        } catch (err) {
-          this.close(
-            CloseCode.malformed,
-            `update could not be applied: ${String(err).slice(0, 60)}`,
-          )
-        }
+        // Applied with the rest of the turn's updates at the next group commit (Room.applyIncoming).
+        room.incoming.push({
+          update: message.update,
+          origin: this,
+          rootEntries: message.rootEntries,
+        })
+        this.server.markDirty(room)
         return
       }
       case 'awareness': {

@@ -78,8 +78,13 @@ export function attachSyncEndpoint(
         conn.close(CloseCode.malformed, 'text frames are not part of the protocol')
         return
       }
-      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
-      conn.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength))
+      // binaryType 'nodebuffer': a Buffer is already a Uint8Array view; copying it is wasted work.
+      const buf = Array.isArray(data)
+        ? Buffer.concat(data)
+        : data instanceof ArrayBuffer
+          ? new Uint8Array(data)
+          : data
+      conn.receive(buf)
     })
     ws.on('pong', () => alive.set(ws, true))
     ws.on('close', () => conn.close())
