@@ -52,6 +52,7 @@ export async function startServer(
     socketMessagesPerSecond: options.socketMessagesPerSecond,
     socketMessageBurst: options.socketMessageBurst,
     onProjected: (projects) => models.onLabelsChanged(projects),
+    onActivity: () => models.noteSyncActivity(),
   })
   const base: ServerContext = {
     db: database.db,

@@ -153,6 +153,11 @@ export class ModelService {
     }
   }
 
+  /** Called for sync traffic: model computation gives way while people edit (YieldPolicy). */
+  noteSyncActivity(): void {
+    this.runner.noteSyncActivity(this.ctx.clock.now())
+  }
+
   /** Called after commits that changed labels or adjudications of these projects. */
   onLabelsChanged(projects: Iterable<string>): void {
     if (this.closed) return

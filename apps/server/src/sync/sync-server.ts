@@ -46,6 +46,8 @@ export interface SyncServerOptions {
   readonly socketMessageBurst: number
   /** Told, after each commit, which projects' labels or adjudications it changed. */
   readonly onProjected?: (projects: ReadonlySet<string>) => void
+  /** Called for every frame a peer sends (keep it cheap): people are working now. */
+  readonly onActivity?: () => void
 }
 
 export interface ConnectionInfo {
@@ -450,6 +452,7 @@ export class Connection implements Origin {
   /** Called by the transport for every binary frame. */
   receive(frame: Uint8Array): void {
     if (!this.open) return
+    this.opts.onActivity?.()
     if (!this.bucket.take()) {
       this.close(CloseCode.flood, 'too many messages; slow down')
       return

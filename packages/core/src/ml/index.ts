@@ -4,6 +4,8 @@
  * confident learning, cluster statistics and a PCA for the data map. No I/O, no clock, no
  * Math.random: randomness comes in as a seeded {@link Rng}.
  */
+export type { Pace } from './pace'
+export { noPace } from './pace'
 export type { Rng } from './random'
 export { gaussian, mulberry32, randomInt, shuffleInPlace } from './random'
 

@@ -72,6 +72,23 @@ describe('minimizeLbfgs', () => {
     expect(Math.abs(result.x[0]!)).toBeLessThan(0.1)
   })
 
+  it('calls pace before every evaluation of the objective, and converges the same', () => {
+    const quadratic = (p: Float64Array, g: Float64Array): number => {
+      let f = 0
+      for (let i = 0; i < p.length; i++) {
+        g[i] = (i + 1) * (p[i]! - i)
+        f += ((i + 1) * (p[i]! - i) ** 2) / 2
+      }
+      return f
+    }
+    let paced = 0
+    const withPace = minimizeLbfgs(quadratic, new Float64Array(8), { pace: () => paced++ })
+    const without = minimizeLbfgs(quadratic, new Float64Array(8))
+    expect(paced).toBe(withPace.evaluations)
+    expect(paced).toBeGreaterThan(1)
+    expect([...withPace.x]).toEqual([...without.x])
+  })
+
   it('honours maxIter', () => {
     const result = minimizeLbfgs(
       (p, g) => {

@@ -6,6 +6,8 @@
  * s.y > 0 is skipped, which keeps the inverse Hessian estimate positive definite.
  */
 
+import { noPace, type Pace } from './pace'
+
 /** Writes the gradient at `x` into `grad` and returns the objective value. */
 export type ObjectiveFn = (x: Float64Array, grad: Float64Array) => number
 
@@ -18,6 +20,8 @@ export interface LbfgsOptions {
   readonly ftol?: number
   /** Correction pairs kept (default 10). */
   readonly memory?: number
+  /** Called before each evaluation of the objective (see {@link Pace}). */
+  readonly pace?: Pace
 }
 
 export interface LbfgsResult {
@@ -34,10 +38,15 @@ const ARMIJO_C1 = 1e-4
 const MAX_BACKTRACKS = 30
 
 export function minimizeLbfgs(
-  fn: ObjectiveFn,
+  objective: ObjectiveFn,
   x0: Float64Array,
   options: LbfgsOptions = {},
 ): LbfgsResult {
+  const pace = options.pace ?? noPace
+  const fn: ObjectiveFn = (x, grad) => {
+    pace()
+    return objective(x, grad)
+  }
   const maxIter = options.maxIter ?? 100
   const tol = options.tol ?? 1e-5
   const ftol = options.ftol ?? 1e-10

@@ -1,4 +1,5 @@
 import { ConcordError } from '../errors'
+import { noPace, type Pace } from './pace'
 
 /**
  * Eigen-decomposition of a symmetric n x n matrix (row-major): Householder reduction to
@@ -176,14 +177,20 @@ function tql2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
  * Gram-Schmidt run twice ("twice is enough": Giraud, Langou, Rozložník & van den Eshof 2005),
  * which keeps the result orthogonal to working precision. A column that is (numerically) a
  * combination of the earlier ones is dropped. Returns how many columns were kept; they are
- * packed at the front.
+ * packed at the front. `pace` is called before each column.
  */
-export function orthonormalizeColumns(Y: Float64Array, m: number, l: number): number {
+export function orthonormalizeColumns(
+  Y: Float64Array,
+  m: number,
+  l: number,
+  pace: Pace = noPace,
+): number {
   let kept = 0
   const minusR = new Float64Array(l)
   const columns = new Int32Array(l)
   for (let q = 0; q < l; q++) columns[q] = q
   for (let j = 0; j < l; j++) {
+    pace()
     const src = j * m
     const original = Math.sqrt(dot(Y, src, Y, src, m))
     for (let pass = 0; pass < 2; pass++) {

@@ -1,6 +1,7 @@
 import { ConcordError } from '../errors'
 import type { ObjectiveFn } from './lbfgs'
 import { minimizeLbfgs } from './lbfgs'
+import type { Pace } from './pace'
 
 /**
  * Multinomial logistic regression (softmax regression) with an L2 penalty on the weights, an
@@ -45,6 +46,8 @@ export interface LogRegOptions {
   readonly tol?: number
   /** Class-balanced sample weights (default true). */
   readonly balanced?: boolean
+  /** Called between optimiser evaluations (see {@link Pace}). */
+  readonly pace?: Pace
 }
 
 /**
@@ -142,6 +145,7 @@ export function trainOnRows(
     const result = minimizeLbfgs(objective, theta, {
       maxIter: options.maxIter ?? DEFAULT_MAX_ITER,
       tol: options.tol ?? DEFAULT_TOL,
+      ...(options.pace ? { pace: options.pace } : {}),
     })
     iterations = result.iterations
     loss = result.value

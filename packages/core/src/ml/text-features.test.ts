@@ -188,3 +188,18 @@ describe('base64', () => {
     expect(decodeBase64(b64)).toEqual(bytes)
   })
 })
+
+describe('pace', () => {
+  it('is called between units of work and changes nothing in the result', () => {
+    const counts = { fit: 0, embed: 0 }
+    const plain = fitTextFeaturizer(corpus, { dims: 4, seed: 3 })
+    const paced = fitTextFeaturizer(corpus, { dims: 4, seed: 3, pace: () => counts.fit++ })
+    expect(serializeTextFeaturizer(paced)).toEqual(serializeTextFeaturizer(plain))
+    // At least once per text counted, per sampled text, per vocabulary column and per kept
+    // direction of the SVD.
+    expect(counts.fit).toBeGreaterThan(2 * corpus.length + plain.vocabulary.length)
+    const X = embedTexts(plain, corpus, () => counts.embed++)
+    expect(counts.embed).toBe(corpus.length)
+    expect([...X]).toEqual([...embedTexts(plain, corpus)])
+  })
+})

@@ -1,5 +1,6 @@
 import { ConcordError } from '../errors'
 import { addGramUpper, addRows, addRowsF32, orthonormalizeColumns, symmetricEigen } from './linalg'
+import { noPace, type Pace } from './pace'
 import { gaussian, mulberry32 } from './random'
 
 /**
@@ -58,6 +59,8 @@ export interface TextFeaturizerOptions {
   readonly sample?: number
   /** Default 0. */
   readonly seed?: number
+  /** Called between units of work (see {@link Pace}). */
+  readonly pace?: Pace
 }
 
 export const DEFAULT_TEXT_DIMS = 256
@@ -68,6 +71,8 @@ export const DEFAULT_TEXT_SAMPLE = 4000
 /** Extra random directions of the randomized SVD (Halko et al. recommend 5 to 10). */
 const OVERSAMPLING = 10
 const MAX_BUCKETS = 2 ** 24
+/** Rows of the Gram product between two calls to pace: about a millisecond at 266 columns. */
+const GRAM_BLOCK_ROWS = 64
 const MAX_DIMS = 1024
 
 /** Counts document frequencies and computes the projection; see {@link TextFeaturizerModel}. */
@@ -90,12 +95,14 @@ export function fitTextFeaturizer(
     }
   }
   const n = texts.length
+  const pace = options.pace ?? noPace
   const hasher = new FeatureHasher(buckets, seed)
 
   const df = new Int32Array(buckets)
   // lastDoc[b] = the last text that counted bucket b, so each text counts a bucket once.
   const lastDoc = new Int32Array(buckets).fill(-1)
   for (let t = 0; t < n; t++) {
+    pace()
     const count = hasher.hash(texts[t]!)
     const ids = hasher.ids
     for (let i = 0; i < count; i++) {
@@ -120,8 +127,8 @@ export function fitTextFeaturizer(
   const rng = mulberry32(seed ^ 0x2545f491)
   const sample = sampleIndices(n, sampleSize, rng)
   const columnOf = vocabularyIndex(vocabulary, buckets)
-  const S = sparseTfidf(texts, sample, hasher, columnOf, idf)
-  const projection = topRightSingularVectors(S, V, dims, rng)
+  const S = sparseTfidf(texts, sample, hasher, columnOf, idf, pace)
+  const projection = topRightSingularVectors(S, V, dims, rng, pace)
   return Object.freeze({
     kind: 'concord-text-featurizer',
     version: 1,
@@ -135,8 +142,15 @@ export function fitTextFeaturizer(
   })
 }
 
-/** Embeds texts: a row-major `texts.length x model.dims` matrix, each row of norm 1 or 0. */
-export function embedTexts(model: TextFeaturizerModel, texts: readonly string[]): Float32Array {
+/**
+ * Embeds texts: a row-major `texts.length x model.dims` matrix, each row of norm 1 or 0. `pace`
+ * is called before each text.
+ */
+export function embedTexts(
+  model: TextFeaturizerModel,
+  texts: readonly string[],
+  pace: Pace = noPace,
+): Float32Array {
   const { dims, buckets, seed, vocabulary, idf, projection } = model
   checkModel(model)
   const hasher = new FeatureHasher(buckets, seed)
@@ -147,6 +161,7 @@ export function embedTexts(model: TextFeaturizerModel, texts: readonly string[])
   const row = new Float64Array(dims)
   const out = new Float32Array(texts.length * dims)
   for (let t = 0; t < texts.length; t++) {
+    pace()
     const count = hasher.hash(texts[t]!)
     const ids = hasher.ids
     if (touched.length < count) {
@@ -320,6 +335,7 @@ function sparseTfidf(
   hasher: FeatureHasher,
   columnOf: Int32Array,
   idf: Float32Array,
+  pace: Pace,
 ): SparseRows {
   const start = new Int32Array(sample.length + 1)
   const cols: number[] = []
@@ -327,6 +343,7 @@ function sparseTfidf(
   const counts = new Int32Array(idf.length)
   const touched: number[] = []
   for (let r = 0; r < sample.length; r++) {
+    pace()
     const count = hasher.hash(texts[sample[r]!]!)
     touched.length = 0
     for (let i = 0; i < count; i++) {
@@ -364,6 +381,7 @@ function topRightSingularVectors(
   V: number,
   dims: number,
   rng: () => number,
+  pace: Pace,
 ): Float32Array {
   const out = new Float32Array(V * dims)
   const m = S.rows
@@ -373,22 +391,31 @@ function topRightSingularVectors(
   for (let i = 0; i < omega.length; i++) omega[i] = gaussian(rng)
   // Y = S Ω, computed row by row, then stored column-major (m x l) for the orthonormalisation.
   const yRows = new Float64Array(m * l)
-  for (let r = 0; r < m; r++)
+  for (let r = 0; r < m; r++) {
+    pace()
     addRows(yRows, r * l, l, omega, l, S.col, S.val, S.start[r]!, S.start[r + 1]!)
+  }
   const Y = new Float64Array(m * l)
   for (let r = 0; r < m; r++) for (let j = 0; j < l; j++) Y[j * m + r] = yRows[r * l + j]!
-  const kept = orthonormalizeColumns(Y, m, l)
+  const kept = orthonormalizeColumns(Y, m, l, pace)
   if (kept === 0) return out
   // Q row-major (m x kept), then Bt = (Q^T S)^T = S^T Q (V x kept) column by column of S.
   const Q = new Float64Array(m * kept)
   for (let j = 0; j < kept; j++) for (let r = 0; r < m; r++) Q[r * kept + j] = Y[j * m + r]!
   const csc = transpose(S, V)
   const Bt = new Float64Array(V * kept)
-  for (let c = 0; c < V; c++)
+  for (let c = 0; c < V; c++) {
+    pace()
     addRows(Bt, c * kept, kept, Q, kept, csc.col, csc.val, csc.start[c]!, csc.start[c + 1]!)
+  }
   // B B^T = Bt^T Bt (kept x kept).
   const G = new Float64Array(kept * kept)
-  addGramUpper(G, Bt, V, kept)
+  // In blocks of rows, so that a pause can come between them: G is a sum over the rows.
+  for (let c = 0; c < V; c += GRAM_BLOCK_ROWS) {
+    pace()
+    const rows = Math.min(GRAM_BLOCK_ROWS, V - c)
+    addGramUpper(G, Bt.subarray(c * kept, (c + rows) * kept), rows, kept)
+  }
   for (let i = 0; i < kept; i++) for (let j = 0; j < i; j++) G[i * kept + j] = G[j * kept + i]!
   const { values, vectors } = symmetricEigen(G, kept)
   const top = values[0]!
@@ -399,8 +426,10 @@ function topRightSingularVectors(
   const P = new Float64Array(V * rank)
   const ids = new Int32Array(kept)
   for (let j = 0; j < kept; j++) ids[j] = j
-  for (let c = 0; c < V; c++)
+  for (let c = 0; c < V; c++) {
+    pace()
     addRows(P, c * rank, rank, vectors, kept, ids, Bt.subarray(c * kept), 0, kept)
+  }
   for (let i = 0; i < rank; i++) {
     let best = 0
     for (let c = 0; c < V; c++) {

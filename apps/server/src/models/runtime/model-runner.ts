@@ -2,6 +2,7 @@ import { ConcordError, type ErrorCode } from '@concord/core'
 import type { Worker } from 'node:worker_threads'
 import { spawnWorker } from '../../workers/spawn-worker'
 import { ModelError } from '../onnx/model-error'
+import { DEFAULT_YIELD_POLICY, SyncActivity, type YieldPolicy } from './yielding-pace'
 import type { ModelWorkerData } from './model-worker'
 import type {
   ClusterResult,
@@ -48,6 +49,11 @@ export interface ModelRunnerOptions {
   readonly dbFile?: string
   /** Nice value of the worker threads (default 19: model work runs when sync leaves CPU spare). */
   readonly nice?: number
+  /**
+   * How computation gives way while sync is busy (see noteSyncActivity); false: never.
+   * Default DEFAULT_YIELD_POLICY.
+   */
+  readonly yieldToSync?: YieldPolicy | false
   /**
    * How long close() waits for the inference worker to finish its current onnxruntime call and
    * end (default 10 s); after that the thread is left to end by itself and no longer holds the
@@ -139,13 +145,18 @@ interface RegisteredModel {
 export class ModelRunner {
   private readonly lanes: Record<WorkerLaneName, WorkerLane>
   private readonly models = new Map<string, RegisteredModel>()
+  private readonly activity = new SyncActivity()
   private closed = false
 
   constructor(options: ModelRunnerOptions = {}) {
     const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeoutMs }
+    const yieldPolicy = options.yieldToSync ?? DEFAULT_YIELD_POLICY
     const data: ModelWorkerData = {
       ...(options.ortThreads ? { ortThreads: options.ortThreads } : {}),
       ...(options.dbFile ? { dbFile: options.dbFile } : {}),
+      ...(yieldPolicy
+        ? { yieldToSync: { activity: this.activity.buffer, policy: yieldPolicy } }
+        : {}),
     }
     const nice = options.nice ?? DEFAULT_NICE
     const spawn =
@@ -168,6 +179,14 @@ export class ModelRunner {
         closeGraceMs: grace,
       }),
     }
+  }
+
+  /**
+   * Tells the workers that people are editing now (the server calls it for every sync message;
+   * it costs a comparison most of the time). Computation then runs in short bursts.
+   */
+  noteSyncActivity(nowMs: number = Date.now()): void {
+    this.activity.note(nowMs)
   }
 
   /** Live worker threads (0 after close, or before the first call). */

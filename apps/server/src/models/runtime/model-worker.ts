@@ -13,11 +13,13 @@ import {
   macroF1,
   majorityRate,
   mulberry32,
+  noPace,
   outOfFoldProba,
   parseTextFeaturizer,
   serializeTextFeaturizer,
   stratifiedFolds,
   trainLogReg,
+  type Pace,
 } from '@concord/core/ml'
 import type * as Ort from 'onnxruntime-node'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -29,6 +31,7 @@ import { imageTensorSize, imageToTensor } from './image-preprocess'
 import { clusterEmbeddings } from './kmeans'
 import { project2d } from './project-2d'
 import { StoredFeatures } from './stored-features'
+import { makeYieldingPace, SyncActivity, workerPaceClock, type YieldPolicy } from './yielding-pace'
 import type {
   EmbedJob,
   EmbedProjectJob,
@@ -57,6 +60,8 @@ export interface ModelWorkerData {
   readonly ortThreads?: number
   /** The server's SQLite file, read by the *Project jobs. */
   readonly dbFile?: string
+  /** Where the server notes sync activity, and how computation gives way to it. */
+  readonly yieldToSync?: { readonly activity: SharedArrayBuffer; readonly policy: YieldPolicy }
 }
 
 interface LoadedSession {
@@ -69,6 +74,14 @@ const port = parentPort
 if (!port) throw new Error('model-worker.ts must run in a worker thread (use ModelRunner)')
 const config = ((workerData as { data?: ModelWorkerData } | null)?.data ?? {}) as ModelWorkerData
 const sessions = new Map<string, LoadedSession>()
+/** Handed to every long computation: it pauses while people are editing (yielding-pace.ts). */
+const pace: Pace = config.yieldToSync
+  ? makeYieldingPace(
+      new SyncActivity(config.yieldToSync.activity),
+      config.yieldToSync.policy,
+      workerPaceClock(),
+    )
+  : noPace
 let ortModule: Promise<typeof Ort> | undefined
 let storedFeatures: StoredFeatures | undefined
 
@@ -295,6 +308,7 @@ function preprocessImages(job: PreprocessImagesJob): PreprocessImagesResult {
   const ok: number[] = []
   const failed: { index: number; reason: string }[] = []
   job.paths.forEach((path, index) => {
+    pace()
     try {
       imageToTensor(decodeImage(readFileSync(path)), job.image, X, ok.length * size)
       ok.push(index)
@@ -313,6 +327,7 @@ function train(job: TrainJob): TrainResult {
   const options = {
     ...(job.l2 !== undefined ? { l2: job.l2 } : {}),
     ...(job.maxIter !== undefined ? { maxIter: job.maxIter } : {}),
+    pace,
   }
   const model = trainLogReg(X, n, d, y, k, options)
   const foldOf = stratifiedFolds(y, k, folds, mulberry32(seed))
@@ -333,9 +348,12 @@ function train(job: TrainJob): TrainResult {
 function embed(job: EmbedJob): EmbedResult {
   const model =
     job.featurizer === null
-      ? fitTextFeaturizer(job.fitTexts ?? job.texts, job.dims ? { dims: job.dims } : {})
+      ? fitTextFeaturizer(job.fitTexts ?? job.texts, {
+          ...(job.dims ? { dims: job.dims } : {}),
+          pace,
+        })
       : parseTextFeaturizer(JSON.parse(job.featurizer))
-  const X = embedTexts(model, job.texts)
+  const X = embedTexts(model, job.texts, pace)
   const featurizer = job.featurizer ?? JSON.stringify(serializeTextFeaturizer(model))
   return { X, d: model.dims, featurizer }
 }
@@ -349,12 +367,15 @@ function embedProject(job: EmbedProjectJob): EmbedProjectResult {
   const existing = store.featurizer(job.projectId)
   if (existing !== null) {
     const model = parseTextFeaturizer(JSON.parse(existing))
-    return { ids, X: embedTexts(model, texts), d: model.dims, featurizer: null }
+    return { ids, X: embedTexts(model, texts, pace), d: model.dims, featurizer: null }
   }
   // A new featurizer is fitted on every text of the project, not only the missing ones.
-  const model = fitTextFeaturizer(store.allTexts(job.projectId), job.dims ? { dims: job.dims } : {})
+  const model = fitTextFeaturizer(store.allTexts(job.projectId), {
+    ...(job.dims ? { dims: job.dims } : {}),
+    pace,
+  })
   const featurizer = new TextEncoder().encode(JSON.stringify(serializeTextFeaturizer(model)))
-  return { ids, X: embedTexts(model, texts), d: model.dims, featurizer }
+  return { ids, X: embedTexts(model, texts, pace), d: model.dims, featurizer }
 }
 
 function trainProject(job: TrainProjectJob): TrainProjectResult {
