@@ -31,7 +31,9 @@ function setup() {
   const store = new MemoryDocStore()
   const timers = new ManualTimers()
   const log = createMemoryLogger()
+  const activity = { frames: 0 }
   const server = new SyncServer({
+    onActivity: () => activity.frames++,
     store,
     clock: { now: () => 0 },
     log,
@@ -42,7 +44,7 @@ function setup() {
     socketMessagesPerSecond: 1e9,
     socketMessageBurst: 1e9,
   })
-  return { store, timers, log, server }
+  return { store, timers, log, server, activity }
 }
 
 function peer(server: SyncServer, info: ConnectionInfo) {
@@ -79,6 +81,16 @@ describe('SyncServer', () => {
     expect(store.logs.get('booklet/p')).toHaveLength(1)
     expect(b.sent.length).toBe(before.b + 1)
     expect(a.sent.length).toBe(before.a)
+  })
+
+  it('reports every frame a peer sends as activity (model work gives way to it)', async () => {
+    const { server, activity } = setup()
+    const a = peer(server, { room: 'booklet/p', access: 'read', user: 'a' })
+    await settle()
+    expect(activity.frames).toBe(0)
+    a.conn.receive(updateFrame((d) => d.getText('t').insert(0, 'x')))
+    a.conn.receive(new Uint8Array([MessageType.queryAwareness]))
+    expect(activity.frames).toBe(2)
   })
 
   it('refuses updates from a read-only peer with a permission-denied message', async () => {
