@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { seededRandom } from '../onnx/test-models'
+import { randomMatrix, seededRandom } from '../onnx/test-models'
 import { clusterEmbeddings, nearestCentroids } from './kmeans'
 
 /** n points around each of `centres` (row-major), with uniform noise of +-spread. */
@@ -122,5 +122,20 @@ describe('nearestCentroids', () => {
       return best
     })
     expect([...got]).toEqual(brute)
+  })
+})
+
+describe('pace', () => {
+  it('is called through seeding, iterations and assignment, and changes no result', () => {
+    const n = 600
+    const d = 8
+    const X = randomMatrix(n, d, 11)
+    let calls = 0
+    const paced = clusterEmbeddings(X, n, d, 5, 3, { sampleSize: 300, pace: () => calls++ })
+    const plain = clusterEmbeddings(X, n, d, 5, 3, { sampleSize: 300 })
+    expect([...paced.assignments]).toEqual([...plain.assignments])
+    expect([...paced.centroids]).toEqual([...plain.centroids])
+    // (k - 1) x (2 + ln k) seeding trials, one per iteration, one per 64 rows assigned.
+    expect(calls).toBeGreaterThanOrEqual(4 * 3 + paced.iterations + Math.ceil(n / 64))
   })
 })

@@ -1,9 +1,14 @@
 import { ConcordError } from '@concord/core'
-import { mulberry32, type Rng } from '@concord/core/ml'
+import { mulberry32, noPace, type Pace, type Rng } from '@concord/core/ml'
 import { kmeansGenerator } from 'ml-kmeans'
 import type { ClusterResult } from './protocol'
 
+/** Rows assigned between two calls to pace (about a millisecond at k = 50, d = 256). */
+const PACE_ROWS = 64
+
 export interface KMeansOptions {
+  /** Called between units of work (a centre, a Lloyd iteration, a block of rows; see Pace). */
+  readonly pace?: Pace
   /**
    * Rows the centroids are fitted on (default 10,000). Larger inputs are clustered on a seeded
    * uniform sample and every row is then assigned to its nearest centroid: ml-kmeans works on
@@ -48,7 +53,8 @@ export function clusterEmbeddings(
   const m = rows ? rows.length : n
   const S = rows ? gatherRows(X, d, rows) : X
 
-  const seeds = kmeansPlusPlus(S, m, d, k, rng)
+  const pace = options.pace ?? noPace
+  const seeds = kmeansPlusPlus(S, m, d, k, rng, pace)
   const data: number[][] = new Array(m)
   for (let i = 0; i < m; i++) data[i] = Array.from(S.subarray(i * d, (i + 1) * d))
   const maxIterations = options.maxIterations ?? 25
@@ -61,6 +67,7 @@ export function clusterEmbeddings(
     maxIterations,
     seed,
   })) {
+    pace()
     iterations = step.iterations
     centers = step.centroids
     let changed = 0
@@ -75,7 +82,7 @@ export function clusterEmbeddings(
   const centroids = new Float32Array(k * d)
   centers.forEach((center, c) => centroids.set(center, c * d))
   // ml-kmeans' last assignment predates its last centroid update, so assign afresh.
-  const assignments = nearestCentroids(X, n, d, centroids, k)
+  const assignments = nearestCentroids(X, n, d, centroids, k, pace)
   return { assignments, centroids, iterations, fittedOn: m }
 }
 
@@ -92,6 +99,7 @@ export function nearestCentroids(
   d: number,
   centroids: Float32Array,
   k: number,
+  pace: Pace = noPace,
 ): Int32Array {
   const C = Float64Array.from(centroids)
   const norms = new Float64Array(k)
@@ -104,6 +112,7 @@ export function nearestCentroids(
   const out = new Int32Array(n)
   const pairs = k - (k % 2)
   for (let i = 0; i < n; i += 2) {
+    if (i % PACE_ROWS === 0) pace()
     // With an odd n the last row is paired with itself.
     const second = i + 1 < n ? i + 1 : i
     for (let j = 0; j < d; j++) {
@@ -168,7 +177,14 @@ export function nearestCentroids(
 }
 
 /** Greedy k-means++: each next centre is the best of 2 + ln k candidates drawn by D^2. */
-function kmeansPlusPlus(S: Float32Array, m: number, d: number, k: number, rng: Rng): number[][] {
+function kmeansPlusPlus(
+  S: Float32Array,
+  m: number,
+  d: number,
+  k: number,
+  rng: Rng,
+  pace: Pace,
+): number[][] {
   const trials = 2 + Math.floor(Math.log(k))
   const chosen: number[] = [Math.floor(rng() * m)]
   const closest = distancesTo(S, m, d, chosen[0]!)
@@ -180,6 +196,7 @@ function kmeansPlusPlus(S: Float32Array, m: number, d: number, k: number, rng: R
     let bestPotential = Infinity
     let bestRow = -1
     for (let t = 0; t < trials; t++) {
+      pace()
       const row = total > 0 ? drawWeighted(closest, total, rng) : Math.floor(rng() * m)
       distancesTo(S, m, d, row, candidate)
       let potential = 0

@@ -177,8 +177,8 @@ async function handle(request: WorkerRequest): Promise<Handled> {
     case 'mapProject': {
       const { ids, X, d } = stored().embeddings(request.projectId)
       const k = Math.max(1, Math.min(request.k, ids.length))
-      const { assignments } = clusterEmbeddings(X, ids.length, d, k, request.seed)
-      const { xy, method } = project2d(X, ids.length, d, request.seed, request.options)
+      const { assignments } = clusterEmbeddings(X, ids.length, d, k, request.seed, { pace })
+      const { xy, method } = project2d(X, ids.length, d, request.seed, request.options, pace)
       return {
         result: { ids, assignments, xy, method },
         transfer: [buffer(ids), buffer(assignments), buffer(xy)],
@@ -197,12 +197,14 @@ async function handle(request: WorkerRequest): Promise<Handled> {
       return { result, transfer: [buffer(result.X)] }
     }
     case 'cluster': {
-      const result = clusterEmbeddings(request.X, request.n, request.d, request.k, request.seed)
+      const result = clusterEmbeddings(request.X, request.n, request.d, request.k, request.seed, {
+        pace,
+      })
       return { result, transfer: [buffer(result.assignments), buffer(result.centroids)] }
     }
     case 'project2d': {
       const { X, n, d, seed, options } = request
-      const result = project2d(X, n, d, seed, options)
+      const result = project2d(X, n, d, seed, options, pace)
       return { result, transfer: [buffer(result.xy)] }
     }
   }

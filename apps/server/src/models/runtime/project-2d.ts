@@ -1,5 +1,5 @@
 import { ConcordError } from '@concord/core'
-import { mulberry32, pca2d } from '@concord/core/ml'
+import { mulberry32, noPace, pca2d, type Pace } from '@concord/core/ml'
 import { UMAP } from 'umap-js'
 import type { ProjectOptions, Projection2d } from './protocol'
 
@@ -23,6 +23,7 @@ export function project2d(
   d: number,
   seed: number,
   options: ProjectOptions = {},
+  pace: Pace = noPace,
 ): Projection2d {
   if (X.length !== n * d) {
     throw new ConcordError(
@@ -46,7 +47,14 @@ export function project2d(
     nEpochs: 200,
     random: mulberry32(seed),
   })
-  const embedding = umap.fit(rows)
+  // fit() is initializeFit() and then every epoch's step(): stepping here lets a pause come
+  // between epochs (the neighbour search in initializeFit runs in one go).
+  const epochs = umap.initializeFit(rows)
+  for (let e = 0; e < epochs; e++) {
+    pace()
+    umap.step()
+  }
+  const embedding = umap.getEmbedding()
   const xy = new Float32Array(n * 2)
   embedding.forEach((point, i) => {
     xy[i * 2] = point[0] ?? 0
