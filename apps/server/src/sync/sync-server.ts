@@ -198,6 +198,8 @@ export class SyncServer implements DocWriter {
       room.pending = []
       // Several updates of one room in one commit travel as one: one log row, and one frame per
       // peer that its client applies in one transaction (Hocuspocus coalesces the same way).
+      // Peers' updates already arrive as one (applyIncoming); a merge is left for the rare commit
+      // that also carries the server's own changes to the room.
       const merged = pending.length > 1 ? Y.mergeUpdates(pending.map((p) => p.update)) : undefined
       if (merged) updates.push({ doc: room.name, update: merged })
       else for (const p of pending) updates.push({ doc: room.name, update: p.update })
@@ -247,8 +249,7 @@ export class SyncServer implements DocWriter {
             // them is a no-op, and one shared frame costs less than one merge per peer.
             const frame = encodeUpdate(merged)
             for (const conn of room.conns.keys()) conn.send(frame)
-          }
-          if (!merged) {
+          } else {
             for (const { update, origins } of pending) {
               const frame = encodeUpdate(update)
               // A lone writer already has its edit; a batch of several goes to all (see above).
