@@ -89,7 +89,15 @@ describe.skipIf(!browserAvailable)('guideline versions in Chromium', () => {
       })
       return ((await res.json()) as { versions: Record<string, number> }).versions.pos === 2
     }, 'server sees pos at v2')
-    await new Promise((r) => setTimeout(r, 300))
+    // And the annotator's client has it (a label stamps the version its client knows): under a
+    // loaded machine a fixed pause was not always long enough.
+    await waitFor(
+      async () =>
+        (
+          (await ann.locator('.label-button[data-label="pos"]').getAttribute('title')) ?? ''
+        ).includes('Only clearly positive statements count.'),
+      "the annotator's client has the new definition",
+    )
     const newPos = await label(ann, '1')
 
     await rev.goto(`${server.url}/p/${project}/flags`)
