@@ -37,6 +37,11 @@ export interface ServerOptions {
   readonly adminPassword: string | undefined
   /** Create the demo project on first start. */
   readonly seedDemo: boolean
+  /**
+   * Percent of a core that model computation keeps while people are editing (1-100; 100: it
+   * never gives way). See YieldPolicy. Default 10 (CONCORD_MODEL_SHARE_WHILE_EDITING).
+   */
+  readonly modelShareWhileEditing: number
   /** Log lines go to stderr unless quiet (tests). */
   readonly quiet: boolean
 }
@@ -55,6 +60,7 @@ export const DEFAULTS = Object.freeze({
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   assignmentTtlMs: 30 * 60 * 1000,
   seedDemo: true,
+  modelShareWhileEditing: 10,
   quiet: false,
 })
 
@@ -70,6 +76,13 @@ function intFromEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`${name} must be a non-negative integer, got '${raw}'`)
   return n
+}
+
+function percent(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    throw new Error(`${name} must be a whole percent from 1 to 100, got '${value}'`)
+  }
+  return value
 }
 
 /** Flags win over environment variables, which win over defaults. */
@@ -105,6 +118,12 @@ export function resolveOptions(
     assignmentTtlMs: overrides.assignmentTtlMs ?? DEFAULTS.assignmentTtlMs,
     adminPassword: overrides.adminPassword ?? (env.CONCORD_ADMIN_PASSWORD || undefined),
     seedDemo: overrides.seedDemo ?? env.CONCORD_SEED_DEMO !== '0',
+    modelShareWhileEditing: percent(
+      'CONCORD_MODEL_SHARE_WHILE_EDITING',
+      overrides.modelShareWhileEditing ??
+        intFromEnv('CONCORD_MODEL_SHARE_WHILE_EDITING', env) ??
+        DEFAULTS.modelShareWhileEditing,
+    ),
     quiet: overrides.quiet ?? false,
   })
 }

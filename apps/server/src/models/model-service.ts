@@ -51,6 +51,7 @@ import { resolveMediaPath } from './media-path'
 import { imageTensorSize } from './runtime/image-preprocess'
 import { ModelRunner } from './runtime/model-runner'
 import { UMAP_MAX_ROWS } from './runtime/project-2d'
+import { yieldPolicyFor } from './runtime/yielding-pace'
 
 export interface MapProgress {
   /** What is being done now, in words. */
@@ -139,6 +140,7 @@ export class ModelService {
     private readonly runner: ModelRunner = new ModelRunner({
       ortThreads: 1,
       dbFile: ctx.options.dbFile,
+      yieldToSync: yieldPolicyFor(ctx.options.modelShareWhileEditing),
     }),
   ) {}
 

@@ -3,6 +3,7 @@ import {
   DEFAULT_YIELD_POLICY,
   makeYieldingPace,
   SyncActivity,
+  yieldPolicyFor,
   type PaceClock,
 } from './yielding-pace'
 
@@ -64,5 +65,26 @@ describe('SyncActivity', () => {
     expect(reader.last()).toBe(1_000)
     writer.note(1_025)
     expect(reader.last()).toBe(1_025)
+  })
+})
+
+describe('yieldPolicyFor', () => {
+  const cases: Array<[number, { runMs: number; pauseMs: number } | false]> = [
+    [10, { runMs: 2, pauseMs: 18 }],
+    [50, { runMs: 2, pauseMs: 2 }],
+    [1, { runMs: 2, pauseMs: 198 }],
+    [100, false],
+  ]
+  for (const [percent, expected] of cases) {
+    it(`${percent}% of a core`, () => {
+      const policy = yieldPolicyFor(percent)
+      if (expected === false) expect(policy).toBe(false)
+      else expect(policy).toMatchObject({ ...expected, busyWindowMs: 1000 })
+    })
+  }
+
+  it('refuses shares outside 1-100', () => {
+    expect(() => yieldPolicyFor(0)).toThrow(/1 to 100, got 0/)
+    expect(() => yieldPolicyFor(101)).toThrow(/1 to 100/)
   })
 })

@@ -23,6 +23,19 @@ export const DEFAULT_YIELD_POLICY: YieldPolicy = Object.freeze({
   pauseMs: 18,
 })
 
+/**
+ * The policy that keeps `percent` of a core for model work while sync is busy, in bursts of
+ * DEFAULT_YIELD_POLICY.runMs; false (never give way) for 100.
+ */
+export function yieldPolicyFor(percent: number): YieldPolicy | false {
+  if (!(percent >= 1 && percent <= 100)) {
+    throw new RangeError(`a share of a core is a percent from 1 to 100, got ${percent}`)
+  }
+  if (percent === 100) return false
+  const { runMs, busyWindowMs } = DEFAULT_YIELD_POLICY
+  return Object.freeze({ busyWindowMs, runMs, pauseMs: (runMs * (100 - percent)) / percent })
+}
+
 /** Notes less often than this (ms): the cell only has to be as fresh as the busy window. */
 const NOTE_EVERY_MS = 20
 
