@@ -54,7 +54,7 @@ async function measure(
       db.db,
       systemClock,
       db.durable,
-      how === 'fast' ? db.sqlite : undefined,
+      how === 'fast' ? { sqlite: db.sqlite } : {},
     )
     commit = (u) => store.commit({ updates: [{ doc, update: u }], changes: [], compactions: [] })
   } else {

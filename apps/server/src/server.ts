@@ -40,9 +40,13 @@ export async function startServer(
   const database = await openDatabase(options.dbFile, {
     backgroundCheckpoints: true,
     onCheckpointError: (message) => log.error(message),
+    onFlushError: (message) => log.error(message),
   })
   const sync = new SyncServer({
-    store: new SqlDocStore(database.db, clock, database.durable, database.sqlite),
+    store: new SqlDocStore(database.db, clock, database.durable, {
+      sqlite: database.sqlite,
+      flushSoon: database.durableSoon,
+    }),
     clock,
     log,
     schedule: nextTick,

@@ -18,8 +18,17 @@ export interface OpenedDatabase {
    * wait for the disk.
    */
   durable(): Promise<void>
+  /**
+   * Asks for every transaction committed so far to be on stable storage within
+   * DURABLE_WITHIN_MS, without waiting: for commits nobody is told about (sync peers that asked
+   * for no acks). A failure goes to `onFlushError`.
+   */
+  durableSoon(): void
   close(): Promise<void>
 }
+
+/** How long a commit nobody waits on may stay short of stable storage (see durableSoon). */
+export const DURABLE_WITHIN_MS = 50
 
 /**
  * Opens (creating if needed) the SQLite file and migrates it. WAL lets readers run beside the
@@ -35,6 +44,8 @@ export interface OpenOptions {
   readonly backgroundCheckpoints?: boolean
   /** Where a failed checkpoint is reported. */
   readonly onCheckpointError?: (message: string) => void
+  /** Where a failed fsync that nobody awaited (durableSoon) is reported. */
+  readonly onFlushError?: (message: string) => void
 }
 
 export async function openDatabase(
@@ -70,6 +81,12 @@ export async function openDatabase(
     db,
     sqlite,
     durable: () => flusher?.flush() ?? Promise.resolve(),
+    durableSoon: () =>
+      flusher?.flushSoon(DURABLE_WITHIN_MS, (err) =>
+        options.onFlushError?.(
+          `could not make commits durable: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      ),
     close: async () => {
       await checkpoints?.stop()
       await flusher?.flush()

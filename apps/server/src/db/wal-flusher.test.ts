@@ -64,6 +64,41 @@ describe('WalFlusher', () => {
     flusher.close()
   })
 
+  it('flushSoon: one fsync per window for every call in it, none left after a flush or close', async () => {
+    let fsyncs = 0
+    const counting = ((fd: number, cb: (e: null) => void) => {
+      fsyncs++
+      cb(null)
+    }) as typeof fsync
+    const errors: unknown[] = []
+    const flusher = new WalFlusher(walFile(), counting)
+    for (let i = 0; i < 5; i++) flusher.flushSoon(20, (e) => errors.push(e))
+    expect(fsyncs).toBe(0)
+    await new Promise((r) => setTimeout(r, 60))
+    expect(fsyncs).toBe(1)
+    // A flush that starts after the request covers it: the window's fsync is not run as well.
+    flusher.flushSoon(20, (e) => errors.push(e))
+    await flusher.flush()
+    await new Promise((r) => setTimeout(r, 60))
+    expect(fsyncs).toBe(2)
+    flusher.flushSoon(20, (e) => errors.push(e))
+    flusher.close()
+    await new Promise((r) => setTimeout(r, 60))
+    expect(fsyncs).toBe(2)
+    expect(errors).toEqual([])
+  })
+
+  it('flushSoon reports a failed fsync', async () => {
+    const failing = ((fd: number, cb: (e: NodeJS.ErrnoException) => void) =>
+      cb(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }))) as typeof fsync
+    const flusher = new WalFlusher(walFile(), failing)
+    const errors: unknown[] = []
+    flusher.flushSoon(5, (e) => errors.push(e))
+    await new Promise((r) => setTimeout(r, 40))
+    expect(String(errors[0])).toContain('EIO')
+    flusher.close()
+  })
+
   it('follows the log file when SQLite replaces it', async () => {
     const path = walFile()
     const seen: number[] = []

@@ -35,7 +35,7 @@ async function sqlStore(appender = true): Promise<{ store: SqlDocStore; db: Open
     db.db,
     { now: () => 1000 },
     db.durable,
-    appender ? db.sqlite : undefined,
+    appender ? { sqlite: db.sqlite, flushSoon: db.durableSoon } : {},
   )
   return { store, db }
 }

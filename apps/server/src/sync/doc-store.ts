@@ -46,12 +46,16 @@ export interface DocStore {
   commit(batch: CommitBatch): Promise<CommitResult>
   /** Resolves once every commit that has resolved so far would also survive a power cut. */
   durable(): Promise<void>
+  /** The same within a short window (DURABLE_WITHIN_MS), for commits nobody waits on. */
+  durableSoon(): void
 }
 
 /** Keeps the log in memory: for simulations and tests where the disk is not the point. */
 export class MemoryDocStore implements DocStore {
   readonly logs = new Map<string, Uint8Array[]>()
   commits = 0
+  /** Calls to durableSoon (nothing to do in memory). */
+  soonRequests = 0
   /** Set to make the next commit fail, as a full disk would. */
   failNext: Error | undefined
 
@@ -77,5 +81,9 @@ export class MemoryDocStore implements DocStore {
 
   durable(): Promise<void> {
     return Promise.resolve()
+  }
+
+  durableSoon(): void {
+    this.soonRequests++
   }
 }

@@ -32,24 +32,32 @@ const SMALL_BATCH = 16
 export class SqlDocStore implements DocStore {
   private readonly hot: HotQueries
   private readonly appender: SqliteAppender | undefined
+  private readonly flushSoon: () => void
   /**
    * @param flush resolves once what was committed is on stable storage (OpenedDatabase's
    *   `durable`).
-   * @param sqlite the raw handle under `db`, when it is SQLite: append-only commits then take
-   *   the fast path (see SqliteAppender).
+   * @param fast.sqlite the raw handle under `db`, when it is SQLite: append-only commits then
+   *   take the fast path (see SqliteAppender).
+   * @param fast.flushSoon OpenedDatabase's `durableSoon`; without it, commits nobody waits on
+   *   reach the disk when the owner next flushes (tools that close the database when done).
    */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly flush: () => Promise<void>,
-    sqlite?: SQLite.Database,
+    fast: { readonly sqlite?: SQLite.Database; readonly flushSoon?: () => void } = {},
   ) {
     this.hot = new HotQueries(db)
-    this.appender = sqlite ? new SqliteAppender(sqlite) : undefined
+    this.appender = fast.sqlite ? new SqliteAppender(fast.sqlite) : undefined
+    this.flushSoon = fast.flushSoon ?? (() => undefined)
   }
 
   durable(): Promise<void> {
     return this.flush()
+  }
+
+  durableSoon(): void {
+    this.flushSoon()
   }
 
   async load(doc: string): Promise<Uint8Array[]> {

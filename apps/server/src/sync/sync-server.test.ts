@@ -255,6 +255,26 @@ describe('acks', () => {
     expect(acksOf()).toBe(2)
   })
 
+  it('asks for every commit to reach the disk, also when no peer asked for acks', async () => {
+    const { server, store } = setup()
+    let flushes = 0
+    store.durable = () => {
+      flushes++
+      return Promise.resolve()
+    }
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    await settle()
+    a.conn.receive(updateFrame((d) => d.getText('t').insert(0, 'one')))
+    await settle()
+    a.conn.receive(updateFrame((d) => d.getText('t').insert(0, 'two')))
+    await settle()
+    expect(store.commits).toBe(2)
+    // Nobody waits on these: they share the store's windowed fsync, not one each.
+    expect(store.soonRequests).toBe(2)
+    expect(flushes).toBe(0)
+    expect(a.sent.some((f) => f[0] === MessageType.ack)).toBe(false)
+  })
+
   it('closes a writer whose edit could not be made durable, so that it resends', async () => {
     const { server, store, log } = setup()
     store.durable = () => Promise.reject(new Error('EIO'))

@@ -268,9 +268,12 @@ export class SyncServer implements DocWriter {
         if (changes.length > 0 && this.opts.onProjected) {
           this.opts.onProjected(new Set(changes.map((ch) => ch.project)))
         }
-        // An ack tells the writer it may forget its copy: only once the disk has it (rule 11).
-        // The next commit does not wait for this fsync; acks still leave in commit order.
+        // Every commit reaches the disk soon, acked or not (rule 11): a writer that asked for
+        // acks is told once its fsync is done; the rest share one fsync per short window. Both
+        // are asked for after the broadcast, which never waits for them, nor does the next
+        // commit; acks still leave in commit order.
         if (acks.size > 0) this.sendAcksWhenDurable(acks, work)
+        else this.opts.store.durableSoon()
         for (const { change, reason } of result.rejected) {
           const what = change.kind === 'label' ? 'label' : 'adjudication'
           this.opts.log.warn(`${what} kept out of the projection`, {
@@ -306,6 +309,7 @@ export class SyncServer implements DocWriter {
     })
   }
 
+  /** An ack tells the writer it may forget its copy: only once the disk has it (rule 11). */
   private sendAcksWhenDurable(
     acks: Map<Connection, Uint8Array[]>,
     work: ReadonlyArray<{ room: Room }>,
