@@ -18,6 +18,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     repeat: { type: 'string' },
     strict: { type: 'boolean', default: false },
+    cold: { type: 'boolean', default: false },
     nice: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -25,7 +26,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(
     'run-all.ts [--only sync,import,memory] [--runs NAMES] [--quick] [--repeat N]\n' +
-      '           [--strict] [--nice N]\n' +
+      '           [--strict] [--nice N] [--cold]\n' +
       'Defaults: all three benches, 3 repeats of every sync run (1 with --quick).',
   )
   process.exit(0)
@@ -44,6 +45,7 @@ if (only.has('sync')) {
     runs: values.runs?.split(',').filter(Boolean),
     quick: values.quick,
     repeat: Number(values.repeat ?? (values.quick ? 1 : 3)),
+    warmup: !values.cold,
   })
   console.log(`\n${report.markdown}\n`)
   sections.push(report.markdown)
