@@ -128,6 +128,34 @@ const MAX_FOREIGN_CORES = 0.25
 const WARMUP = { clients: 10, edits: 100, interval: 20 }
 const ATTEMPTS = 3
 
+/** load.mjs arguments for `clients` clients on rooms `booklet/<prefix><d>` of one server. */
+function loadArgs(
+  url: string,
+  kind: ServerKind,
+  params: readonly string[],
+  load: {
+    prefix: string
+    clients: number
+    docs: number
+    edits: number
+    interval: number
+    awareness: number
+  },
+): string[] {
+  return [
+    ['--url', url],
+    ['--protocol', kind === 'hocuspocus' ? 'hocuspocus' : 'y-websocket'],
+    ['--room', 'booklet/{prefix}{d}'],
+    ['--prefix', load.prefix],
+    ['--clients', String(load.clients)],
+    ['--docs', String(load.docs)],
+    ['--edits', String(load.edits)],
+    ['--interval', String(load.interval)],
+    ['--awareness-interval', String(load.awareness)],
+    [...params],
+  ].flat()
+}
+
 async function runOne(
   spec: RunSpec,
   edits: number,
@@ -175,19 +203,14 @@ async function attemptOne(
     // (which a server pays once per start). `--cold` measures from a fresh process instead.
     if (o.warmup) {
       const warm = await runLoad(
-        [
-          ['--url', server.wsUrl],
-          ['--protocol', kind === 'hocuspocus' ? 'hocuspocus' : 'y-websocket'],
-          ['--room', 'booklet/{prefix}{d}'],
-          ['--prefix', 'w'],
-          ['--clients', String(WARMUP.clients)],
-          ['--docs', '1'],
-          ['--edits', String(WARMUP.edits)],
-          ['--interval', String(WARMUP.interval)],
-          ['--awareness-interval', String(spec.awareness ? WARMUP.interval : 0)],
-          ['--late-check', '0'],
-          params,
-        ].flat(),
+        loadArgs(server.wsUrl, kind, params, {
+          prefix: 'w',
+          clients: WARMUP.clients,
+          docs: 1,
+          edits: WARMUP.edits,
+          interval: WARMUP.interval,
+          awareness: spec.awareness ? WARMUP.interval : 0,
+        }).concat('--late-check', '0'),
         60,
       )
       if (!warm.result || warm.exitCode !== 0) {
@@ -197,21 +220,14 @@ async function attemptOne(
     // Bounded: connect (≤30 s) + edits + drain (≤20 s) + convergence check.
     const editSeconds = (edits * spec.interval) / 1000
     const maxSeconds = Math.ceil(60 + editSeconds * 2)
-    const args = [
-      ['--url', server.wsUrl],
-      ['--protocol', kind === 'hocuspocus' ? 'hocuspocus' : 'y-websocket'],
-      ['--room', 'booklet/{prefix}{d}'],
-      ['--prefix', 'b'],
-      ['--clients', String(spec.clients)],
-      ['--docs', String(spec.docs)],
-      ['--edits', String(edits)],
-      ['--interval', String(spec.interval)],
-      ['--awareness-interval', String(spec.awareness ?? 0)],
-      ['--procs', String(spec.procs ?? 1)],
-      ['--pid', String(server.pid)],
-      ['--label', label],
-      params,
-    ].flat()
+    const args = loadArgs(server.wsUrl, kind, params, {
+      prefix: 'b',
+      clients: spec.clients,
+      docs: spec.docs,
+      edits,
+      interval: spec.interval,
+      awareness: spec.awareness ?? 0,
+    }).concat('--procs', String(spec.procs ?? 1), '--pid', String(server.pid), '--label', label)
     server.child.kill('SIGUSR2') // lib/loop-monitor.mjs: start counting now
     const host0 = hostBusyS()
     const srv0 = procStats(server.pid)?.cpuS ?? NaN

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type SQLite from 'better-sqlite3'
+import { spawnWorker } from '../workers/spawn-worker'
 
 const WORKER = new URL('./checkpoint-worker.mjs', import.meta.url)
 
@@ -42,11 +43,7 @@ export class BackgroundCheckpoints {
     intervalMs = CHECKPOINT_INTERVAL_MS,
   ) {
     sqlite.pragma('wal_autocheckpoint = 0')
-    this.worker = new Worker(WORKER, {
-      workerData: { file },
-      execArgv: [],
-      name: 'concord-checkpoints',
-    })
+    this.worker = spawnWorker(WORKER, { file }, 'concord-checkpoints')
     this.worker.unref()
     this.worker.on('message', (msg: CheckpointReport | { ready: true }) => {
       if ('ready' in msg) return

@@ -11,8 +11,9 @@ export interface SpawnOptions {
 }
 
 /**
- * Starts a worker thread running the TypeScript module `entry` (a file URL, usually
- * `new URL('./x-worker.ts', import.meta.url)`). `data` reaches it as `workerData.data`.
+ * Starts a worker thread running the module `entry` (a file URL, usually
+ * `new URL('./x-worker.ts', import.meta.url)`; a .mjs entry runs without tsx's loader).
+ * `data` reaches it as `workerData.data`.
  * The parent's flags (--cpu-prof, loaders) are not passed on: the worker sets up its own loader.
  */
 export function spawnWorker(
