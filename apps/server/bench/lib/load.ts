@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { benchDir, repoRoot, track } from './servers'
 
 export const tmpDir = join(benchDir, '.tmp')
@@ -81,13 +82,22 @@ export interface LoadRun {
 /**
  * Runs load.mjs with `args` (without --json), bounded by `maxSeconds` (passed on as
  * --max-seconds, and enforced here with SIGKILL 20 s later in case the generator hangs).
+ * `warmGenerator` first runs the official clients for a moment inside the generator's own process
+ * (lib/warm-load-generator.mjs), so that what it then measures is not its own JIT warming up.
  */
-export async function runLoad(args: readonly string[], maxSeconds: number): Promise<LoadRun> {
+export async function runLoad(
+  args: readonly string[],
+  maxSeconds: number,
+  opts: { readonly warmGenerator?: boolean } = {},
+): Promise<LoadRun> {
   const script = prepareLoadScript()
+  const warm = opts.warmGenerator
+    ? ['--import', pathToFileURL(join(benchDir, 'lib/warm-load-generator.mjs')).href]
+    : []
   const json = join(tmpDir, `load-${process.pid}-${Date.now()}.json`)
   const child = spawn(
     process.execPath,
-    [script, ...args, '--max-seconds', String(maxSeconds), '--json', json],
+    [...warm, script, ...args, '--max-seconds', String(maxSeconds), '--json', json],
     { cwd: tmpDir, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   track(child)
