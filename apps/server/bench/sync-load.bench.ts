@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { adminApi, createProjects } from './lib/concord-setup'
 import { runLoad, tmpDir, type LoadResult } from './lib/load'
-import { hostBusyS, waitForQuiet } from './lib/host'
+import { hostBusyS, reapedChildrenCpuS, waitForQuiet } from './lib/host'
 import { fmt, fmtInt, median, saveResults, sleep, table } from './lib/report'
 import { summarize } from './profile-summary'
 import {
@@ -231,6 +231,7 @@ async function attemptOne(
     server.child.kill('SIGUSR2') // lib/loop-monitor.mjs: start counting now
     const host0 = hostBusyS()
     const srv0 = procStats(server.pid)?.cpuS ?? NaN
+    const gen0 = reapedChildrenCpuS()
     const t0 = performance.now()
     // The generator's own JIT warm-up set the p99 of this few-second run (see lib/load.ts).
     const load = await runLoad(args, maxSeconds, { warmGenerator: true })
@@ -239,8 +240,8 @@ async function attemptOne(
     const srvS = (procStats(server.pid)?.cpuS ?? NaN) - srv0
     if (o.verbose) console.log(load.output)
     m = measure(spec.name, kind, load.result)
-    const clientS = (load.result?.phases.client?.cpuS ?? []).reduce((a, b) => a + b, 0)
-    m.foreignCores = Math.max(0, hostS - srvS - clientS) / wallS
+    const genS = reapedChildrenCpuS() - gen0
+    m.foreignCores = Math.max(0, hostS - srvS - genS) / wallS
     if (!m.ok || !m.converged) {
       m.error = `load.mjs exit ${load.exitCode}`
       console.log(`\n--- ${label}: load.mjs exited ${load.exitCode}; last output:`)

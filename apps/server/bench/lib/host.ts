@@ -18,6 +18,19 @@ export function hostBusyS(): number {
 export const coreCount = cpus().length
 
 /**
+ * CPU seconds of this process's children that have exited and been waited for (cutime + cstime
+ * in /proc/self/stat), which counts their own reaped children too. Around one load.mjs run it is
+ * the whole generator's CPU, forked processes, warm-up and convergence check included; load.mjs's
+ * own client figure is sampled before its convergence check.
+ */
+export function reapedChildrenCpuS(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  // Fields after "(comm)": state is field 3, cutime field 16, cstime field 17.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(f[13]) + Number(f[14])) / clockTicks
+}
+
+/**
  * Waits until the machine has been nearly idle for one second (other processes using less than
  * `maxCores` cores), for at most `maxWaitMs`. Returns the busy cores of the last sample.
  */
