@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { sleep } from './report'
-import { clockTicks } from './servers'
+import { clockTicks, procStatFields } from './servers'
 
 /** Busy CPU seconds of the whole machine since boot (all cores, /proc/stat). */
 export function hostBusyS(): number {
@@ -24,9 +24,7 @@ export const coreCount = cpus().length
  * own client figure is sampled before its convergence check.
  */
 export function reapedChildrenCpuS(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8')
-  // Fields after "(comm)": state is field 3, cutime field 16, cstime field 17.
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const f = procStatFields('self') // cutime, cstime: fields 16, 17
   return (Number(f[13]) + Number(f[14])) / clockTicks
 }
 

@@ -157,12 +157,20 @@ try {
   // keep 100, USER_HZ on every usual Linux
 }
 
+/**
+ * The fields of /proc/<pid>/stat after "(comm)", which may itself hold spaces: index 0 is field 3
+ * (state), so field N of proc(5) is index N - 3.
+ */
+export function procStatFields(pid: number | 'self'): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
 export function procStats(pid: number): { rssMB: number; cpuS: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
     const rssKB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN)
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const f = procStatFields(pid) // utime, stime: fields 14, 15
     const cpuS = (Number(f[11]) + Number(f[12])) / clockTicks
     return { rssMB: rssKB / 1024, cpuS }
   } catch {
