@@ -15,9 +15,12 @@ import {
   referenceProba,
 } from '../onnx/test-models'
 import { logRegToOnnx } from '../onnx/write-logreg-onnx'
+import type { Hold } from './fixtures/held-model-worker'
 import { ModelRunner, ModelWorkerError, type ModelRunnerOptions } from './model-runner'
+import type { WorkerOp } from './protocol'
 
 const WORKER = new URL('./model-worker.ts', import.meta.url)
+const HELD_WORKER = new URL('./fixtures/held-model-worker.ts', import.meta.url)
 
 /** A runner whose workers the test can see (to kill one, or to check that they ended). */
 function observedRunner(options: ModelRunnerOptions = {}) {
@@ -36,8 +39,37 @@ function observedRunner(options: ModelRunnerOptions = {}) {
   return { runner, spawned, exited }
 }
 
+/**
+ * A runner whose workers hold the first `op` request until release(): a call that certainly
+ * outlives a short time limit, on any machine.
+ */
+function heldRunner(op: WorkerOp, options: ModelRunnerOptions) {
+  const gate = new Int32Array(new SharedArrayBuffer(8))
+  const hold: Hold = { op, gate: gate.buffer as SharedArrayBuffer }
+  const spawned: Worker[] = []
+  const exited = new Set<Worker>()
+  const release = () => {
+    Atomics.store(gate, 0, 1)
+    Atomics.notify(gate, 0)
+  }
+  const runner = new ModelRunner({
+    ...options,
+    spawn: (lane, data) => {
+      const worker = spawnWorker(HELD_WORKER, { ...data, hold }, `test-held-${lane}`)
+      worker.on('exit', () => exited.add(worker))
+      spawned.push(worker)
+      return worker
+    },
+  })
+  runners.push(runner)
+  releases.push(release)
+  return { runner, spawned, exited, release, wasHeld: () => Atomics.load(gate, 1) === 1 }
+}
+
 const runners: ModelRunner[] = []
+const releases: (() => void)[] = []
 afterEach(async () => {
+  for (const release of releases.splice(0)) release()
   await Promise.all(runners.splice(0).map((r) => r.close()))
 })
 
@@ -152,14 +184,18 @@ describe('ModelRunner with onnxruntime', () => {
   })
 
   it('rejects a predict that exceeds its time limit without stopping the worker', async () => {
-    const { runner, spawned, exited } = observedRunner({ timeoutMs: { predict: 1 } })
+    const { runner, spawned, exited, release, wasHeld } = heldRunner('predict', {
+      timeoutMs: { predict: 50 },
+    })
     await runner.load('m', logRegToOnnx(randomLogReg(64, 2, 1), { labels: ['a', 'b'] }))
-    await expect(
-      runner.predict('m', randomMatrix(50_000, 64, 1), 50_000, 64),
-    ).rejects.toMatchObject({
+    await expect(runner.predict('m', randomMatrix(100, 64, 1), 100, 64)).rejects.toMatchObject({
       name: 'ModelWorkerError',
       reason: 'timeout',
+      message: expect.stringMatching(/did not finish 'predict' within 0.05 s/),
     })
+    expect(wasHeld()).toBe(true)
+    // The worker answers the held call now; the runner drops that late answer.
+    release()
     const info = await runner.load(
       'other',
       logRegToOnnx(randomLogReg(4, 2, 1), { labels: ['a', 'b'] }),
@@ -185,12 +221,15 @@ describe('ModelRunner compute lane', () => {
   })
 
   it('stops a computation that exceeds its time limit and serves the next call', async () => {
-    const { runner, exited } = observedRunner({ timeoutMs: { cluster: 50 } })
-    const X = randomMatrix(40_000, 64, 1)
-    await expect(runner.cluster(X, 40_000, 64, 50, 1)).rejects.toMatchObject({
+    const { runner, exited, wasHeld } = heldRunner('cluster', { timeoutMs: { cluster: 50 } })
+    // Started first: the limit counts from the call, and starting a worker takes longer.
+    await runner.project2d(randomMatrix(30, 4, 2), 30, 4, 1)
+    await expect(runner.cluster(randomMatrix(30, 4, 1), 30, 4, 3, 1)).rejects.toMatchObject({
       name: 'ModelWorkerError',
       reason: 'timeout',
+      message: expect.stringMatching(/it was stopped and the next call starts a new one/),
     })
+    expect(wasHeld()).toBe(true)
     // Same lane, an op without the tiny limit: served by a new worker.
     const map = await runner.project2d(randomMatrix(30, 4, 2), 30, 4, 1)
     expect(map.xy.length).toBe(60)
@@ -256,14 +295,16 @@ describe('ModelRunner.close', () => {
   })
 
   it('ends the inference worker safely when closed during a prediction', async () => {
-    const { runner, spawned, exited } = observedRunner()
+    const { runner, spawned, exited, release, wasHeld } = heldRunner('predict', {})
     await runner.load('m', logRegToOnnx(randomLogReg(16, 3, 1), { labels: ['a', 'b', 'c'] }))
     const outcome = runner
-      .predict('m', randomMatrix(200_000, 16, 1), 200_000, 16)
+      .predict('m', randomMatrix(20_000, 16, 1), 20_000, 16)
       .catch((err: unknown) => err)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    // Terminating the thread here would abort this test process; close() must not.
-    await runner.close()
+    while (!wasHeld()) await new Promise((resolve) => setTimeout(resolve, 5))
+    // Terminating the thread now would abort this test process; close() must not.
+    const closing = runner.close()
+    release()
+    await closing
     expect(await outcome).toMatchObject({ reason: 'closed' })
     expect(exited.has(spawned[0]!)).toBe(true)
   })
