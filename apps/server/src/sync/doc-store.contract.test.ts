@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import SQLite from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { openDatabase, type OpenedDatabase } from '../db/open-database'
@@ -162,6 +163,58 @@ describe('SqlDocStore only', () => {
     // Had the append joined the open transaction, the rollback would have taken it too.
     expect(replay(await store.load('booklet/a'))).toBe('kept')
     expect(await store.load('x')).toEqual([])
+  })
+
+  it('appends after another writer of the same file (the CLI) appended to the log', async () => {
+    const { store, db } = await sqlStore()
+    const doc = new Y.Doc()
+    const append = (text: string) =>
+      store.commit({
+        updates: [{ doc: 'booklet/a', update: textUpdate(doc, text) }],
+        changes: [],
+        compactions: [],
+      })
+    await append('one ')
+    // A second connection, as an offline tool holds, appends behind the store's back.
+    const other = new SQLite(db.sqlite.name)
+    try {
+      other
+        .prepare('insert into doc_updates (doc, seq, "update", created_at) values (?, ?, ?, ?)')
+        .run('booklet/a', 2, textUpdate(doc, 'two '), 0)
+    } finally {
+      other.close()
+    }
+    await append('three ')
+    await append('four')
+    const log = await store.load('booklet/a')
+    expect(log).toHaveLength(4)
+    expect(replay(log)).toBe('one two three four')
+    const seqs = db.sqlite
+      .prepare<[], { seq: number }>(
+        "select seq from doc_updates where doc = 'booklet/a' order by seq",
+      )
+      .all()
+      .map((r) => r.seq)
+    expect(seqs).toEqual([1, 2, 3, 4])
+  })
+
+  it('fast appends follow a compaction made through the Kysely path', async () => {
+    const { store } = await sqlStore()
+    const doc = new Y.Doc()
+    const update = (text: string) => ({ doc: 'booklet/a', update: textUpdate(doc, text) })
+    for (const text of ['a', 'b', 'c']) {
+      await store.commit({ updates: [update(text)], changes: [], compactions: [] })
+    }
+    await store.commit({
+      updates: [update('d')],
+      changes: [],
+      compactions: [{ doc: 'booklet/a', state: Y.encodeStateAsUpdate(doc) }],
+    })
+    await store.commit({ updates: [update('e')], changes: [], compactions: [] })
+    await store.commit({ updates: [update('f')], changes: [], compactions: [] })
+    const log = await store.load('booklet/a')
+    expect(log).toHaveLength(3)
+    expect(replay(log)).toBe('abcdef')
   })
 
   it('commits without waiting for the disk; durable() waits for the database flush', async () => {
