@@ -34,12 +34,9 @@ export interface RunSpec {
   readonly procs?: number
   readonly quickEdits: number
   /**
-   * Repeats at least this many times whenever more than one repeat is asked for. For runs whose
-   * p99 one repeat's stalls move far for any server: by 1-2 ms on a p99 of a few ms (1doc), or by
-   * a factor of two when the load generator saturates the machine (100docs: the reference's own
-   * repeats spread 119-301 ms), or when one generator process of 100 clients stalls in its first
-   * second (10docs: the reference's repeats 12.5, 26.0 and 49.4 ms in one run). A median of 3
-   * then follows a single outlier of either side.
+   * Repeats at least this many times whenever more than one repeat is asked for: for runs whose
+   * single repeats spread widely for every server (bench/README.md, Options), where a median of
+   * 3 follows one outlier of either side.
    */
   readonly minRepeats?: number
 }
