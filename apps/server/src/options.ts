@@ -29,6 +29,13 @@ export interface ServerOptions {
   readonly idleUnloadMs: number
   /** The update log of a document is merged into one row once it has this many rows. */
   readonly compactAfterUpdates: number
+  /**
+   * How long a commit nobody waits on (a sync peer without acks) may stay short of stable
+   * storage: one fsync serves every such commit in the window (0-1000 ms; default 200,
+   * CONCORD_DURABLE_WITHIN_MS). Acknowledged edits and REST writes are fsynced before they are
+   * answered, whatever this says.
+   */
+  readonly durableWithinMs: number
   /** Session lifetime. */
   readonly sessionTtlMs: number
   /** How long a queue slot stays reserved for an annotator who has not labelled it yet. */
@@ -57,6 +64,7 @@ export const DEFAULTS = Object.freeze({
   socketMessageBurst: 4000,
   idleUnloadMs: 30_000,
   compactAfterUpdates: 500,
+  durableWithinMs: 200,
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   assignmentTtlMs: 30 * 60 * 1000,
   seedDemo: true,
@@ -76,6 +84,13 @@ function intFromEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`${name} must be a non-negative integer, got '${raw}'`)
   return n
+}
+
+function atMost(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new Error(`${name} must be a whole number from 0 to ${max}, got '${value}'`)
+  }
+  return value
 }
 
 function percent(name: string, value: number): number {
@@ -114,6 +129,13 @@ export function resolveOptions(
     idleUnloadMs:
       overrides.idleUnloadMs ?? intFromEnv('CONCORD_IDLE_UNLOAD_MS', env) ?? DEFAULTS.idleUnloadMs,
     compactAfterUpdates: overrides.compactAfterUpdates ?? DEFAULTS.compactAfterUpdates,
+    durableWithinMs: atMost(
+      'CONCORD_DURABLE_WITHIN_MS',
+      overrides.durableWithinMs ??
+        intFromEnv('CONCORD_DURABLE_WITHIN_MS', env) ??
+        DEFAULTS.durableWithinMs,
+      1000,
+    ),
     sessionTtlMs: overrides.sessionTtlMs ?? DEFAULTS.sessionTtlMs,
     assignmentTtlMs: overrides.assignmentTtlMs ?? DEFAULTS.assignmentTtlMs,
     adminPassword: overrides.adminPassword ?? (env.CONCORD_ADMIN_PASSWORD || undefined),

@@ -41,6 +41,7 @@ export async function startServer(
     backgroundCheckpoints: true,
     onCheckpointError: (message) => log.error(message),
     onFlushError: (message) => log.error(message),
+    durableWithinMs: options.durableWithinMs,
   })
   const sync = new SyncServer({
     store: new SqlDocStore(database.db, clock, database.durable, {

@@ -46,7 +46,7 @@ export interface DocStore {
   commit(batch: CommitBatch): Promise<CommitResult>
   /** Resolves once every commit that has resolved so far would also survive a power cut. */
   durable(): Promise<void>
-  /** The same within a short window (DURABLE_WITHIN_MS), for commits nobody waits on. */
+  /** The same within a short window (`durableWithinMs`), for commits nobody waits on. */
   durableSoon(): void
 }
 
