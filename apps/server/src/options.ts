@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path'
+import { DURABLE_WITHIN_MS } from './db/open-database'
 
 /** Everything a running Concord can be told. Resolved once, frozen, passed down. */
 export interface ServerOptions {
@@ -64,7 +65,7 @@ export const DEFAULTS = Object.freeze({
   socketMessageBurst: 4000,
   idleUnloadMs: 30_000,
   compactAfterUpdates: 500,
-  durableWithinMs: 200,
+  durableWithinMs: DURABLE_WITHIN_MS,
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   assignmentTtlMs: 30 * 60 * 1000,
   seedDemo: true,
@@ -86,16 +87,10 @@ function intFromEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
   return n
 }
 
-function atMost(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new Error(`${name} must be a whole number from 0 to ${max}, got '${value}'`)
-  }
-  return value
-}
-
-function percent(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > 100) {
-    throw new Error(`${name} must be a whole percent from 1 to 100, got '${value}'`)
+/** `what` names the unit in the error: 'a whole number', 'a whole percent'. */
+function inRange(name: string, value: number, min: number, max: number, what: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be ${what} from ${min} to ${max}, got '${value}'`)
   }
   return value
 }
@@ -129,22 +124,27 @@ export function resolveOptions(
     idleUnloadMs:
       overrides.idleUnloadMs ?? intFromEnv('CONCORD_IDLE_UNLOAD_MS', env) ?? DEFAULTS.idleUnloadMs,
     compactAfterUpdates: overrides.compactAfterUpdates ?? DEFAULTS.compactAfterUpdates,
-    durableWithinMs: atMost(
+    durableWithinMs: inRange(
       'CONCORD_DURABLE_WITHIN_MS',
       overrides.durableWithinMs ??
         intFromEnv('CONCORD_DURABLE_WITHIN_MS', env) ??
         DEFAULTS.durableWithinMs,
+      0,
       1000,
+      'a whole number',
     ),
     sessionTtlMs: overrides.sessionTtlMs ?? DEFAULTS.sessionTtlMs,
     assignmentTtlMs: overrides.assignmentTtlMs ?? DEFAULTS.assignmentTtlMs,
     adminPassword: overrides.adminPassword ?? (env.CONCORD_ADMIN_PASSWORD || undefined),
     seedDemo: overrides.seedDemo ?? env.CONCORD_SEED_DEMO !== '0',
-    modelShareWhileEditing: percent(
+    modelShareWhileEditing: inRange(
       'CONCORD_MODEL_SHARE_WHILE_EDITING',
       overrides.modelShareWhileEditing ??
         intFromEnv('CONCORD_MODEL_SHARE_WHILE_EDITING', env) ??
         DEFAULTS.modelShareWhileEditing,
+      1,
+      100,
+      'a whole percent',
     ),
     quiet: overrides.quiet ?? false,
   })

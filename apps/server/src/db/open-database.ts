@@ -20,8 +20,8 @@ export interface OpenedDatabase {
   durable(): Promise<void>
   /**
    * Asks for every transaction committed so far to be on stable storage within
-   * `durableWithinMs` (default DURABLE_WITHIN_MS), without waiting: for commits nobody is told about (sync peers that asked
-   * for no acks). A failure goes to `onFlushError`.
+   * `durableWithinMs` (default DURABLE_WITHIN_MS), without waiting: for commits nobody is told
+   * about (sync peers that asked for no acks). A failure goes to `onFlushError`.
    */
   durableSoon(): void
   close(): Promise<void>
