@@ -1,8 +1,31 @@
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, type fdatasync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ensureDirectory, openDatabase } from './open-database'
+import { DURABLE_WITHIN_MS, ensureDirectory, openDatabase } from './open-database'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Waits (bounded) until `done()` holds. */
+async function eventually(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 10) {
+    if (waited > 5000) throw new Error('timed out')
+    await sleep(10)
+  }
+}
+
+function countingFsync() {
+  const state = { fsyncs: 0 }
+  const impl = ((_fd: number, cb: (err: null) => void) => {
+    state.fsyncs++
+    cb(null)
+  }) as typeof fdatasync
+  return { state, impl }
+}
+
+function dbFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'concord-db-')), 'concord.db')
+}
 
 describe('openDatabase', () => {
   it('creates missing directories and migrates a new file', async () => {
@@ -14,6 +37,49 @@ describe('openDatabase', () => {
       expect.arrayContaining(['doc_updates', 'annotations', 'adjudications']),
     )
     await db.close()
+  })
+
+  // A timer never fires early, so "none yet" after less than the window cannot flake.
+  it.each([
+    { window: undefined, noneYetAt: DURABLE_WITHIN_MS - 50 },
+    { window: DURABLE_WITHIN_MS + 300, noneYetAt: DURABLE_WITHIN_MS + 100 },
+    { window: 0, noneYetAt: undefined },
+  ])(
+    'durableSoon fsyncs the log once, after the window (durableWithinMs $window)',
+    async ({ window, noneYetAt }) => {
+      const counting = countingFsync()
+      const db = await openDatabase(dbFile(), { durableWithinMs: window, fsyncFile: counting.impl })
+      db.sqlite.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)')
+      for (let i = 0; i < 5; i++) db.durableSoon()
+      if (noneYetAt !== undefined) {
+        await sleep(noneYetAt)
+        expect(counting.state.fsyncs).toBe(0)
+      }
+      await eventually(() => counting.state.fsyncs > 0)
+      await sleep(50)
+      expect(counting.state.fsyncs).toBe(1)
+      await db.close()
+    },
+  )
+
+  it('reports a failed fsync that nobody awaited to onFlushError', async () => {
+    const errors: string[] = []
+    const failing = ((_fd: number, cb: (err: NodeJS.ErrnoException) => void) =>
+      cb(
+        Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }),
+      )) as typeof fdatasync
+    const db = await openDatabase(dbFile(), {
+      durableWithinMs: 5,
+      fsyncFile: failing,
+      onFlushError: (message) => errors.push(message),
+    })
+    db.sqlite.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)')
+    db.durableSoon()
+    await eventually(() => errors.length > 0)
+    expect(errors).toEqual(['could not make commits durable: EIO: i/o error, fdatasync'])
+    await expect(db.durable()).rejects.toThrow('EIO')
+    await expect(db.close()).rejects.toThrow('EIO')
+    expect(db.sqlite.open).toBe(false)
   })
 
   it.each([

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, type fdatasync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
@@ -55,6 +55,8 @@ export interface OpenOptions {
   readonly onFlushError?: (message: string) => void
   /** The window of durableSoon, in ms; default DURABLE_WITHIN_MS. */
   readonly durableWithinMs?: number
+  /** The flush of the log (fdatasync); tests pass one that counts or fails. */
+  readonly fsyncFile?: typeof fdatasync
 }
 
 export async function openDatabase(
@@ -76,7 +78,7 @@ export async function openDatabase(
     await db.destroy()
     throw err
   }
-  const flusher = file === ':memory:' ? undefined : new WalFlusher(`${file}-wal`)
+  const flusher = file === ':memory:' ? undefined : new WalFlusher(`${file}-wal`, options.fsyncFile)
   const checkpoints =
     options.backgroundCheckpoints && file !== ':memory:'
       ? new BackgroundCheckpoints(file, sqlite)
@@ -98,9 +100,13 @@ export async function openDatabase(
       ),
     close: async () => {
       await checkpoints?.stop()
-      await flusher?.flush()
-      flusher?.close()
-      await db.destroy()
+      // A failed last fsync is the caller's to hear of, but must not leave the file open.
+      try {
+        await flusher?.flush()
+      } finally {
+        flusher?.close()
+        await db.destroy()
+      }
     },
   }
 }
