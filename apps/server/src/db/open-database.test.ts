@@ -1,18 +1,11 @@
 import { existsSync, mkdtempSync, type fdatasync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DURABLE_WITHIN_MS, ensureDirectory, openDatabase } from './open-database'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** Waits (bounded) until `done()` holds. */
-async function eventually(done: () => boolean): Promise<void> {
-  for (let waited = 0; !done(); waited += 10) {
-    if (waited > 5000) throw new Error('timed out')
-    await sleep(10)
-  }
-}
+const WAIT = { timeout: 5000, interval: 10 }
 
 function countingFsync() {
   const state = { fsyncs: 0 }
@@ -55,7 +48,7 @@ describe('openDatabase', () => {
         await sleep(noneYetAt)
         expect(counting.state.fsyncs).toBe(0)
       }
-      await eventually(() => counting.state.fsyncs > 0)
+      await vi.waitFor(() => expect(counting.state.fsyncs).toBeGreaterThan(0), WAIT)
       await sleep(50)
       expect(counting.state.fsyncs).toBe(1)
       await db.close()
@@ -75,7 +68,7 @@ describe('openDatabase', () => {
     })
     db.sqlite.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)')
     db.durableSoon()
-    await eventually(() => errors.length > 0)
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), WAIT)
     expect(errors).toEqual(['could not make commits durable: EIO: i/o error, fdatasync'])
     await expect(db.durable()).rejects.toThrow('EIO')
     await expect(db.close()).rejects.toThrow('EIO')
