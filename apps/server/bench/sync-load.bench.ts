@@ -343,7 +343,11 @@ function combineDiagnostics(ds: readonly ServerDiagnostics[]): ServerDiagnostics
     }
     return out as T
   }
-  return { loop: med(ds.map((d) => d.loop)), commits: med(ds.map((d) => d.commits)) }
+  return {
+    loop: med(ds.map((d) => d.loop)),
+    commits: med(ds.map((d) => d.commits)),
+    forward: med(ds.map((d) => d.forward)),
+  }
 }
 
 export interface SyncLoadReport {
@@ -504,6 +508,7 @@ export async function syncLoad(opts: {
       'run',
       'server',
       'event-loop delay p99 / max ms',
+      'edit held ms, to first / last send: p50 (p99)',
       'group commits',
       'updates per commit',
       'commit ms p50 / p99 / max',
@@ -513,10 +518,14 @@ export async function syncLoad(opts: {
     results.map((m) => {
       const loop = m.diagnostics?.loop
       const c = m.diagnostics?.commits
+      const f = m.diagnostics?.forward
       return [
         names.get(m.run) ?? m.run,
         serverLabel(m),
         loop ? `${fmt(loop.p99)} / ${fmt(loop.max)}` : 'n/a',
+        f && f.frames > 0
+          ? `${fmt(f.firstP50, 2)} (${fmt(f.firstP99, 2)}) / ${fmt(f.lastP50, 2)} (${fmt(f.lastP99, 2)})`
+          : 'n/a',
         c ? fmtInt(c.commits) : '',
         c ? fmt(c.updates / Math.max(1, c.commits)) : '',
         c ? `${fmt(c.commitMsP50, 2)} / ${fmt(c.commitMsP99, 2)} / ${fmt(c.commitMsMax, 1)}` : '',
@@ -531,6 +540,10 @@ export async function syncLoad(opts: {
     'delivered per second over the delivery window. RSS: server peak. CPU: server CPU seconds',
     'during edits + drain. Frames to clients: WebSocket messages the clients received.',
     'Event-loop delay: measured inside each server from the start of the load (lib/loop-monitor.mjs).',
+    'Edit held: ms from a client frame reaching the server (ws "message") until the first and the',
+    "last of the server's sends after it returned (lib/forward-timing.mjs wraps each server's own",
+    'ws; Hocuspocus 4 serves through crossws: n/a). Read it on paced runs, where an edit is',
+    'forwarded before the next one arrives.',
     "Group commits: Concord's DocStore.commit calls, timed (lib/commit-counters.ts); the time",
     'blocks the event loop (better-sqlite3 is synchronous); the fsync follows on the thread pool.',
     `Other processes: CPU used on the machine by anything but the server and load.mjs during the`,

@@ -42,6 +42,17 @@ export interface ServerHandle {
 export interface ServerDiagnostics {
   loop?: { p50: number; p99: number; max: number }
   commits?: CommitCounters
+  forward?: ForwardTiming
+}
+
+/** What lib/forward-timing.mjs prints: ms from a client's frame until the server's sends after it. */
+export interface ForwardTiming {
+  frames: number
+  firstP50: number
+  firstP99: number
+  lastP50: number
+  lastP99: number
+  sendsPerFrame: number
 }
 
 export interface StartOptions {
@@ -53,8 +64,9 @@ export interface StartOptions {
   /** Write a V8 CPU profile (--cpu-prof) into this directory when the server stops. */
   readonly cpuProfileDir?: string
   /**
-   * Preload lib/loop-monitor.mjs (event-loop delay, printed at exit) and, for Concord, count and
-   * time group commits (lib/commit-counters.ts); read them with ServerHandle.diagnostics().
+   * Preload lib/loop-monitor.mjs (event-loop delay, printed at exit) and lib/forward-timing.mjs
+   * (how long the server holds an edit) and, for Concord, count and time group commits
+   * (lib/commit-counters.ts); read them with ServerHandle.diagnostics().
    */
   readonly diagnostics?: boolean
   readonly startTimeoutMs?: number
@@ -189,6 +201,7 @@ function nodeArgsFor(kind: ServerKind, opts: StartOptions): string[] {
   if (opts.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`)
   if (opts.diagnostics) {
     args.push('--import', pathToFileURL(join(benchDir, 'lib/loop-monitor.mjs')).href)
+    args.push('--import', pathToFileURL(join(benchDir, 'lib/forward-timing.mjs')).href)
   }
   // The stock reference server has no signal handler: without one it dies on SIGTERM before
   // --cpu-prof or the loop monitor can write anything.
@@ -265,7 +278,11 @@ export async function startServer(
         const m = new RegExp(`${tag} (\\{.*\\})`).exec(out)
         return m ? (JSON.parse(m[1]!) as T) : undefined
       }
-      return { loop: grab('BENCH_LOOP'), commits: grab('BENCH_COUNTERS') }
+      return {
+        loop: grab('BENCH_LOOP'),
+        commits: grab('BENCH_COUNTERS'),
+        forward: grab('BENCH_FORWARD'),
+      }
     },
     probe: (what) =>
       new Promise((res, rej) => {
