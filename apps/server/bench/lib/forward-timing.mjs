@@ -6,7 +6,7 @@
 //
 // Only paced runs are read this way: there an edit is forwarded to its peers long before the
 // next one arrives. A frame followed by another frame before any send (a burst, or two edits in
-// the same millisecond) is counted with the next one. Plain JS so that it also loads into the stock
+// the same millisecond) is left out; the sends that follow are timed from the later frame. Plain JS so that it also loads into the stock
 // reference server; the two clock reads per call cost every server the same.
 import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
