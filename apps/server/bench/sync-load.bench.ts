@@ -188,7 +188,7 @@ async function runOne(
   spec: RunSpec,
   edits: number,
   kind: ServerKind,
-  o: { verbose: boolean; profile: boolean; warmup: boolean },
+  o: { verbose: boolean; profile: boolean; warmup: boolean; seed: string },
 ): Promise<Measurement> {
   let m: Measurement | undefined
   // At raised priority (--nice < 0) other processes mostly fill idle time instead of taking the
@@ -210,7 +210,7 @@ async function attemptOne(
   spec: RunSpec,
   edits: number,
   kind: ServerKind,
-  o: { verbose: boolean; profile: boolean; warmup: boolean },
+  o: { verbose: boolean; profile: boolean; warmup: boolean; seed: string },
 ): Promise<Measurement> {
   const label = `${spec.name}/${kind}`
   const cpuProfileDir = o.profile
@@ -262,7 +262,7 @@ async function attemptOne(
     const gen0 = reapedChildrenCpuS()
     const t0 = performance.now()
     // The generator's own JIT warm-up set the p99 of this few-second run (see lib/load.ts).
-    const load = await runLoad(args, maxSeconds, { warmGenerator: true })
+    const load = await runLoad(args, maxSeconds, { warmGenerator: true, seed: o.seed })
     const wallS = (performance.now() - t0) / 1000
     const hostS = hostBusyS() - host0
     const srvS = (procStats(server.pid)?.cpuS ?? NaN) - srv0
@@ -397,6 +397,8 @@ export async function syncLoad(opts: {
           verbose: opts.verbose ?? false,
           profile: opts.profile?.includes(kind) ?? false,
           warmup: opts.warmup ?? true,
+          // Every server of one repeat meets the same schedule (lib/seeded-random.mjs).
+          seed: `${spec.name}-${rep}`,
         })
         const list = per.get(kind) ?? []
         list.push(m)

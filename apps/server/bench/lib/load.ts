@@ -88,17 +88,26 @@ export interface LoadRun {
 export async function runLoad(
   args: readonly string[],
   maxSeconds: number,
-  opts: { readonly warmGenerator?: boolean } = {},
+  opts: { readonly warmGenerator?: boolean; readonly seed?: string } = {},
 ): Promise<LoadRun> {
   const script = prepareLoadScript()
   const warm = opts.warmGenerator
     ? ['--import', pathToFileURL(join(benchDir, 'lib/warm-load-generator.mjs')).href]
     : []
+  // After the warm-up (which awaits at top level), so that load.mjs starts from the seed.
+  const seeded =
+    opts.seed !== undefined
+      ? ['--import', pathToFileURL(join(benchDir, 'lib/seeded-random.mjs')).href]
+      : []
   const json = join(tmpDir, `load-${process.pid}-${Date.now()}.json`)
   const child = spawn(
     process.execPath,
-    [...warm, script, ...args, '--max-seconds', String(maxSeconds), '--json', json],
-    { cwd: tmpDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    [...warm, ...seeded, script, ...args, '--max-seconds', String(maxSeconds), '--json', json],
+    {
+      cwd: tmpDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: opts.seed !== undefined ? { ...process.env, BENCH_SEED: opts.seed } : process.env,
+    },
   )
   track(child)
   let output = ''
