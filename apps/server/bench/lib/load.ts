@@ -97,16 +97,19 @@ export async function runLoad(
   // After the warm-up (which awaits at top level), so that load.mjs starts from the seed.
   const seeded =
     opts.seed !== undefined
-      ? ['--import', pathToFileURL(join(benchDir, 'lib/seeded-random.mjs')).href]
-      : []
+      ? {
+          args: ['--import', pathToFileURL(join(benchDir, 'lib/seeded-random.mjs')).href],
+          env: { ...process.env, BENCH_SEED: opts.seed },
+        }
+      : { args: [], env: process.env }
   const json = join(tmpDir, `load-${process.pid}-${Date.now()}.json`)
   const child = spawn(
     process.execPath,
-    [...warm, ...seeded, script, ...args, '--max-seconds', String(maxSeconds), '--json', json],
+    [...warm, ...seeded.args, script, ...args, '--max-seconds', String(maxSeconds), '--json', json],
     {
       cwd: tmpDir,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: opts.seed !== undefined ? { ...process.env, BENCH_SEED: opts.seed } : process.env,
+      env: seeded.env,
     },
   )
   track(child)
