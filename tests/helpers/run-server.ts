@@ -12,6 +12,7 @@ const options = resolveOptions({
   adminPassword: process.env.CONCORD_ADMIN_PASSWORD ?? 'admin-password',
   quiet: process.env.CONCORD_TEST_VERBOSE !== '1',
   idleUnloadMs: Number(process.env.CONCORD_IDLE_UNLOAD_MS ?? 30_000),
+  compactAfterUpdates: Number(process.env.CONCORD_TEST_COMPACT_AFTER_UPDATES ?? 500),
 })
 const server = await startServer(options)
 process.stdout.write(`CONCORD_READY ${server.url} ${process.pid}\n`)

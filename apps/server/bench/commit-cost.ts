@@ -56,7 +56,7 @@ async function measure(
       db.durable,
       how === 'fast' ? { sqlite: db.sqlite } : {},
     )
-    commit = (u) => store.commit({ updates: [{ doc, update: u }], changes: [], compactions: [] })
+    commit = (u) => store.commit({ updates: [{ doc, update: u }], changes: [] })
   } else {
     const max = db.sqlite.prepare(
       'select coalesce(max(seq), 0) as m from doc_updates where doc = ?',

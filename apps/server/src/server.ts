@@ -11,9 +11,11 @@ import { ModelService } from './models/model-service'
 import { createLogger, type Logger } from './logger'
 import type { ServerOptions } from './options'
 import { authorizeRoom } from './sync/authorize-room'
+import { InThreadLogFolder } from './sync/log-folder'
 import { nextTick, nodeTimers } from './sync/node-timers'
 import { SqlDocStore } from './sync/sql-doc-store'
 import { SyncServer } from './sync/sync-server'
+import { WorkerLogFolder } from './sync/worker-log-folder'
 import { attachSyncEndpoint } from './sync/ws-adapter'
 import { staticWebApp } from './web/static-web-app'
 
@@ -43,10 +45,15 @@ export async function startServer(
     onFlushError: (message) => log.error(message),
     durableWithinMs: options.durableWithinMs,
   })
+  // Compactions fold logs off the event loop; a database in memory has no file a worker can open.
+  const inThread = new InThreadLogFolder(database.db)
+  const folder =
+    options.dbFile === ':memory:' ? undefined : new WorkerLogFolder(options.dbFile, inThread)
   const sync = new SyncServer({
     store: new SqlDocStore(database.db, clock, database.durable, {
       sqlite: database.sqlite,
       flushSoon: database.durableSoon,
+      folder: folder ?? inThread,
     }),
     clock,
     log,
@@ -115,6 +122,7 @@ export async function startServer(
     // Port taken or not allowed: release what start-up opened before reporting.
     endpoint.close()
     await sync.close()
+    await folder?.stop()
     await models.close()
     await database.close()
     throw err
@@ -142,6 +150,7 @@ export async function startServer(
           http.closeAllConnections()
         })
         await sync.close()
+        await folder?.stop()
         await models.close()
         await database.close()
       })()

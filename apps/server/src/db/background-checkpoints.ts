@@ -2,6 +2,7 @@ import { stat } from 'node:fs'
 import type { Worker } from 'node:worker_threads'
 import type SQLite from 'better-sqlite3'
 import { spawnWorker } from '../workers/spawn-worker'
+import { stopWorker } from '../workers/stop-worker'
 
 const WORKER = new URL('./checkpoint-worker.mjs', import.meta.url)
 
@@ -66,14 +67,7 @@ export class BackgroundCheckpoints {
     if (this.stopped) return
     this.stopped = true
     clearInterval(this.timer)
-    // The worker is unref'd while serving; waiting for it must keep the process alive.
-    this.worker.ref()
-    let timer: NodeJS.Timeout | undefined
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()))
-    this.worker.postMessage('close')
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 2000)))])
-    clearTimeout(timer)
-    await this.worker.terminate()
+    await stopWorker(this.worker, 'close')
   }
 
   private tick(): void {

@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { openDatabase, type OpenedDatabase } from '../db/open-database'
 import { MemoryDocStore, type DocStore } from './doc-store'
+import { InThreadLogFolder, type LogFolder } from './log-folder'
 import { SqlDocStore } from './sql-doc-store'
+import { WorkerLogFolder } from './worker-log-folder'
 
 function textUpdate(doc: Y.Doc, text: string): Uint8Array {
   let update: Uint8Array | undefined
@@ -23,29 +25,63 @@ function replay(updates: Uint8Array[]): string {
   return doc.getText('t').toString()
 }
 
-const opened: OpenedDatabase[] = []
+const cleanup: Array<() => Promise<void>> = []
 afterEach(async () => {
-  while (opened.length > 0) await opened.pop()!.close()
+  while (cleanup.length > 0) await cleanup.pop()!()
 })
 
-/** The store as the server builds it, with the raw handle (fast appends), or Kysely only. */
-async function sqlStore(appender = true): Promise<{ store: SqlDocStore; db: OpenedDatabase }> {
-  const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'concord-store-')), 'concord.db'))
-  opened.push(db)
-  const store = new SqlDocStore(
-    db.db,
-    { now: () => 1000 },
-    db.durable,
-    appender ? { sqlite: db.sqlite, flushSoon: db.durableSoon } : {},
-  )
+/**
+ * The store as the server builds it (raw handle for fast appends, logs folded in a worker), or
+ * Kysely only, folding on the calling thread as the CLI does. `folder` wraps the default folder.
+ */
+async function sqlStore(
+  path: 'server' | 'kysely' = 'server',
+  folder?: (inner: LogFolder, db: OpenedDatabase) => LogFolder,
+): Promise<{ store: SqlDocStore; db: OpenedDatabase }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'concord-store-')), 'concord.db')
+  const db = await openDatabase(file)
+  cleanup.push(() => db.close())
+  let inner: LogFolder = new InThreadLogFolder(db.db)
+  if (path === 'server') {
+    const worker = new WorkerLogFolder(file, inner)
+    cleanup.push(() => worker.stop())
+    inner = worker
+  }
+  const store = new SqlDocStore(db.db, { now: () => 1000 }, db.durable, {
+    ...(path === 'server' ? { sqlite: db.sqlite, flushSoon: db.durableSoon } : {}),
+    folder: folder ? folder(inner, db) : inner,
+  })
   return { store, db }
 }
 
 const implementations: Array<[string, () => Promise<DocStore>]> = [
   ['MemoryDocStore', () => Promise.resolve(new MemoryDocStore())],
   ['SqlDocStore', async () => (await sqlStore()).store],
-  ['SqlDocStore, Kysely path only', async () => (await sqlStore(false)).store],
+  ['SqlDocStore, Kysely path only', async () => (await sqlStore('kysely')).store],
 ]
+
+/** Commits each text as its own update, one log row each. */
+async function appendTexts(store: DocStore, doc: Y.Doc, name: string, texts: string[]) {
+  for (const text of texts) {
+    await store.commit({ updates: [{ doc: name, update: textUpdate(doc, text) }], changes: [] })
+  }
+}
+
+/** Appends a row the way a second process on the same file (the CLI) does. */
+function appendFromOtherConnection(db: OpenedDatabase, doc: string, update: Uint8Array): void {
+  const other = new SQLite(db.sqlite.name)
+  try {
+    const seq = other
+      .prepare<[string], number>('select coalesce(max(seq), 0) + 1 from doc_updates where doc = ?')
+      .pluck()
+      .get(doc)!
+    other
+      .prepare('insert into doc_updates (doc, seq, "update", created_at) values (?, ?, ?, ?)')
+      .run(doc, seq, update, 0)
+  } finally {
+    other.close()
+  }
+}
 
 describe.each(implementations)('DocStore contract: %s', (_name, make) => {
   it('loads nothing for a new document', async () => {
@@ -63,34 +99,51 @@ describe.each(implementations)('DocStore contract: %s', (_name, make) => {
         { doc: 'booklet/a', update: textUpdate(a, 'two ') },
       ],
       changes: [],
-      compactions: [],
     })
     await store.commit({
       updates: [{ doc: 'booklet/a', update: textUpdate(a, 'three') }],
       changes: [],
-      compactions: [],
     })
     expect(replay(await store.load('booklet/a'))).toBe('one two three')
     expect(await store.load('booklet/a')).toHaveLength(3)
     expect(replay(await store.load('booklet/b'))).toBe('x')
   })
 
-  it('compaction replaces the log by one state, and appends continue after it', async () => {
+  it('compaction folds the log into one update of the same document; appends follow it', async () => {
     const store = await make()
     const a = new Y.Doc()
-    const updates = ['a', 'b', 'c'].map((s) => ({ doc: 'booklet/a', update: textUpdate(a, s) }))
-    await store.commit({
-      updates,
-      changes: [],
-      compactions: [{ doc: 'booklet/a', state: Y.encodeStateAsUpdate(a) }],
-    })
+    await appendTexts(store, a, 'booklet/a', ['a', 'b', 'c'])
+    expect(await store.compact('booklet/a')).toEqual({ folded: 3 })
     expect(await store.load('booklet/a')).toHaveLength(1)
-    await store.commit({
-      updates: [{ doc: 'booklet/a', update: textUpdate(a, 'd') }],
-      changes: [],
-      compactions: [],
-    })
+    await appendTexts(store, a, 'booklet/a', ['d'])
     expect(replay(await store.load('booklet/a'))).toBe('abcd')
+    expect(await store.compact('booklet/a')).toEqual({ folded: 2 })
+    expect(replay(await store.load('booklet/a'))).toBe('abcd')
+  })
+
+  it('compaction leaves an empty or one-row log alone', async () => {
+    const store = await make()
+    expect(await store.compact('booklet/none')).toEqual({ folded: 0 })
+    await appendTexts(store, new Y.Doc(), 'booklet/one', ['x'])
+    expect(await store.compact('booklet/one')).toEqual({ folded: 0 })
+    expect(replay(await store.load('booklet/one'))).toBe('x')
+  })
+
+  it('compaction drops the content of deleted text, keeping the document', async () => {
+    const store = await make()
+    const a = new Y.Doc()
+    await appendTexts(store, a, 'booklet/a', ['x'.repeat(10_000), 'kept'])
+    const deletion = (() => {
+      let update: Uint8Array | undefined
+      a.once('update', (u: Uint8Array) => (update = u))
+      a.getText('t').delete(0, 10_000)
+      return update!
+    })()
+    await store.commit({ updates: [{ doc: 'booklet/a', update: deletion }], changes: [] })
+    await store.compact('booklet/a')
+    const [state] = await store.load('booklet/a')
+    expect(replay([state!])).toBe('kept')
+    expect(state!.byteLength).toBeLessThan(200)
   })
 })
 
@@ -155,7 +208,6 @@ describe('SqlDocStore only', () => {
     const append = store.commit({
       updates: [{ doc: 'booklet/a', update: textUpdate(doc, 'kept') }],
       changes: [],
-      compactions: [],
     })
     release()
     await expect(failing).rejects.toThrow('rolled back')
@@ -172,7 +224,6 @@ describe('SqlDocStore only', () => {
       store.commit({
         updates: [{ doc: 'booklet/a', update: textUpdate(doc, text) }],
         changes: [],
-        compactions: [],
       })
     await append('one ')
     // A second connection, as an offline tool holds, appends behind the store's back.
@@ -198,23 +249,90 @@ describe('SqlDocStore only', () => {
     expect(seqs).toEqual([1, 2, 3, 4])
   })
 
-  it('fast appends follow a compaction made through the Kysely path', async () => {
-    const { store } = await sqlStore()
+  it('fast appends follow a compaction written through the Kysely path', async () => {
+    let held: Promise<void> | undefined
+    const { store, db } = await sqlStore('server', (inner, db) => ({
+      fold: async (name) => {
+        const folded = await inner.fold(name)
+        // A transaction open on the handle when the fold is back sends its write to Kysely.
+        let opened!: () => void
+        const isOpen = new Promise<void>((resolve) => (opened = resolve))
+        held = db.db.transaction().execute(async () => {
+          opened()
+          await new Promise((resolve) => setTimeout(resolve, 20))
+        })
+        await isOpen
+        expect(db.sqlite.inTransaction).toBe(true)
+        return folded
+      },
+    }))
     const doc = new Y.Doc()
-    const update = (text: string) => ({ doc: 'booklet/a', update: textUpdate(doc, text) })
-    for (const text of ['a', 'b', 'c']) {
-      await store.commit({ updates: [update(text)], changes: [], compactions: [] })
-    }
-    await store.commit({
-      updates: [update('d')],
-      changes: [],
-      compactions: [{ doc: 'booklet/a', state: Y.encodeStateAsUpdate(doc) }],
-    })
-    await store.commit({ updates: [update('e')], changes: [], compactions: [] })
-    await store.commit({ updates: [update('f')], changes: [], compactions: [] })
+    await appendTexts(store, doc, 'booklet/a', ['a', 'b', 'c'])
+    expect(await store.compact('booklet/a')).toEqual({ folded: 3 })
+    await held
+    await appendTexts(store, doc, 'booklet/a', ['d', 'e'])
     const log = await store.load('booklet/a')
     expect(log).toHaveLength(3)
-    expect(replay(log)).toBe('abcdef')
+    expect(replay(log)).toBe('abcde')
+    expect(db.sqlite.inTransaction).toBe(false)
+  })
+
+  /** A store on `path` whose compactions run `between` after their fold, before their write. */
+  async function interleaved(
+    path: 'server' | 'kysely',
+    between: (db: OpenedDatabase, doc: string) => Promise<void>,
+  ) {
+    const { store } = await sqlStore(path, (inner, db) => ({
+      fold: async (name) => {
+        const folded = await inner.fold(name)
+        await between(db, name)
+        return folded
+      },
+    }))
+    return store
+  }
+
+  for (const path of ['server', 'kysely'] as const) {
+    it(`keeps rows another writer appends while a compaction folds (${path} path)`, async () => {
+      const doc = new Y.Doc()
+      const store = await interleaved(path, async (db, name) =>
+        appendFromOtherConnection(db, name, textUpdate(doc, ' from the CLI')),
+      )
+      await appendTexts(store, doc, 'booklet/a', ['one', ' two', ' three'])
+      expect(await store.compact('booklet/a')).toEqual({ folded: 3 })
+      const log = await store.load('booklet/a')
+      expect(log).toHaveLength(2)
+      expect(replay(log)).toBe('one two three from the CLI')
+    })
+
+    it(`writes nothing when another writer compacted the same rows first (${path} path)`, async () => {
+      const doc = new Y.Doc()
+      const store = await interleaved(path, async (db, name) => {
+        // The CLI compacts the log and appends after it.
+        await new SqlDocStore(db.db, { now: () => 0 }, db.durable).compact(name)
+        appendFromOtherConnection(db, name, textUpdate(doc, ' four'))
+      })
+      await appendTexts(store, doc, 'booklet/a', ['one', ' two', ' three'])
+      expect(await store.compact('booklet/a')).toEqual({ folded: 0 })
+      const log = await store.load('booklet/a')
+      expect(log).toHaveLength(2)
+      expect(replay(log)).toBe('one two three four')
+    })
+  }
+
+  it('folds on the calling thread once the fold worker has stopped', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'concord-store-')), 'concord.db')
+    const db = await openDatabase(file)
+    cleanup.push(() => db.close())
+    const worker = new WorkerLogFolder(file, new InThreadLogFolder(db.db))
+    const store = new SqlDocStore(db.db, { now: () => 0 }, db.durable, { folder: worker })
+    const doc = new Y.Doc()
+    await appendTexts(store, doc, 'booklet/a', ['a', 'b'])
+    expect(await store.compact('booklet/a')).toEqual({ folded: 2 })
+    await worker.stop()
+    await appendTexts(store, doc, 'booklet/a', ['c'])
+    expect(await store.compact('booklet/a')).toEqual({ folded: 2 })
+    expect(replay(await store.load('booklet/a'))).toBe('abc')
   })
 
   it('commits without waiting for the disk; durable() waits for the database flush', async () => {
@@ -223,7 +341,7 @@ describe('SqlDocStore only', () => {
     const gate = new Promise<void>((r) => (release = r))
     const store = new SqlDocStore(db.db, { now: () => 1000 }, () => gate)
     const update = textUpdate(new Y.Doc(), 'x')
-    await store.commit({ updates: [{ doc: 'd', update }], changes: [], compactions: [] })
+    await store.commit({ updates: [{ doc: 'd', update }], changes: [] })
     expect(await store.load('d')).toHaveLength(1)
     let flushed = false
     const durable = store.durable().then(() => (flushed = true))
@@ -250,7 +368,6 @@ describe('SqlDocStore only', () => {
         },
         { kind: 'label', project: 'p', annotator: 'u4', itemKey, entry: { wrong: true } },
       ],
-      compactions: [],
     })
     expect(
       result.rejected.map((r) => (r.change.kind === 'label' ? r.change.annotator : '')),
@@ -265,7 +382,6 @@ describe('SqlDocStore only', () => {
     await store.commit({
       updates: [],
       changes: [{ kind: 'label', project: 'p', annotator: 'u1', itemKey, entry: undefined }],
-      compactions: [],
     })
     expect(await db.db.selectFrom('annotations').selectAll().execute()).toEqual([])
     expect(
@@ -283,7 +399,6 @@ describe('SqlDocStore only', () => {
         changes: [
           { kind: 'label', project: 'p', annotator: 'u1', itemKey, entry: { value: 'yes', at: 1 } },
         ],
-        compactions: [],
       }),
     ).rejects.toThrow()
     expect(await store.load('labels/p/u1')).toEqual([])
@@ -313,7 +428,6 @@ describe('SqlDocStore only', () => {
           entry: { label: 'perhaps', by: 'r1', at: 8 },
         },
       ],
-      compactions: [],
     })
     // The last write for the item is invalid: the row goes, and both bad changes are reported.
     expect(result.rejected.map((r) => r.reason)).toEqual([
@@ -331,7 +445,6 @@ describe('SqlDocStore only', () => {
           entry: { label: 'yes', rationale: 'r', by: 'r1', at: 9, session: 's1' },
         },
       ],
-      compactions: [],
     })
     expect(await db.db.selectFrom('adjudications').selectAll().execute()).toEqual([
       {
@@ -347,7 +460,6 @@ describe('SqlDocStore only', () => {
     await store.commit({
       updates: [],
       changes: [{ kind: 'adjudication', project: 'p', itemKey, entry: undefined }],
-      compactions: [],
     })
     expect(await db.db.selectFrom('adjudications').selectAll().execute()).toEqual([])
   })
@@ -365,7 +477,6 @@ describe('SqlDocStore only', () => {
           entry: { value: 'yes', at: 1, bookletVersion: 3 },
         },
       ],
-      compactions: [],
     })
     const row = await db.db
       .selectFrom('annotations')

@@ -1,3 +1,5 @@
+import { foldUpdates } from './log-folder'
+
 /**
  * The persistence port of the sync layer: an append-only log of Yjs updates per document plus
  * the projections derived from them, written in one atomic commit per batch. SPEC.md states the
@@ -27,8 +29,6 @@ export interface AdjudicationChange {
 export interface CommitBatch {
   readonly updates: ReadonlyArray<{ readonly doc: string; readonly update: Uint8Array }>
   readonly changes: readonly ProjectedChange[]
-  /** Documents whose whole log is replaced, after this batch's updates, by one merged state. */
-  readonly compactions: ReadonlyArray<{ readonly doc: string; readonly state: Uint8Array }>
 }
 
 export interface CommitResult {
@@ -44,6 +44,13 @@ export interface DocStore {
    * resolves, the batch survives the server process being killed, not yet a power cut.
    */
   commit(batch: CommitBatch): Promise<CommitResult>
+  /**
+   * Replaces the stored log of `doc` by one update holding the same document, built from what is
+   * stored, not from a writer's memory: rows other writers append meanwhile are kept. Resolves
+   * with the number of rows folded (0 when there was nothing to fold, or when another writer
+   * compacted the same rows first). Atomic: after a throw the log is as it was.
+   */
+  compact(doc: string): Promise<{ folded: number }>
   /** Resolves once every commit that has resolved so far would also survive a power cut. */
   durable(): Promise<void>
   /** The same within a short window (`durableWithinMs`), for commits nobody waits on. */
@@ -75,8 +82,14 @@ export class MemoryDocStore implements DocStore {
       log.push(update)
       this.logs.set(doc, log)
     }
-    for (const { doc, state } of batch.compactions) this.logs.set(doc, [state])
     return Promise.resolve({ rejected: [] })
+  }
+
+  compact(doc: string): Promise<{ folded: number }> {
+    const log = this.logs.get(doc) ?? []
+    if (log.length < 2) return Promise.resolve({ folded: 0 })
+    this.logs.set(doc, [foldUpdates(log)])
+    return Promise.resolve({ folded: log.length })
   }
 
   durable(): Promise<void> {

@@ -18,6 +18,7 @@ import type {
   LabelChange,
   ProjectedChange,
 } from './doc-store'
+import { InThreadLogFolder, sameRows, type LogFolder, type LogRange } from './log-folder'
 import { SqliteAppender } from './sqlite-appender'
 
 const INSERT_CHUNK = 200
@@ -26,13 +27,14 @@ const SMALL_BATCH = 16
 
 /**
  * The update log and the annotations projection in SQL, through Kysely (so a PostgreSQL dialect
- * can replace SQLite). One commit is one transaction: the updates of a batch, the projection rows
- * they imply, and any compaction land together or not at all.
+ * can replace SQLite). One commit is one transaction: the updates of a batch and the projection
+ * rows they imply land together or not at all. A compaction is a transaction of its own.
  */
 export class SqlDocStore implements DocStore {
   private readonly hot: HotQueries
   private readonly appender: SqliteAppender | undefined
   private readonly flushSoon: () => void
+  private readonly folder: LogFolder
   /**
    * @param flush resolves once what was committed is on stable storage (OpenedDatabase's
    *   `durable`).
@@ -40,16 +42,22 @@ export class SqlDocStore implements DocStore {
    *   take the fast path (see SqliteAppender).
    * @param fast.flushSoon OpenedDatabase's `durableSoon`; without it, commits nobody waits on
    *   reach the disk when the owner next flushes (tools that close the database when done).
+   * @param fast.folder reads and folds logs for compaction; default: on the calling thread.
    */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly flush: () => Promise<void>,
-    fast: { readonly sqlite?: SQLite.Database; readonly flushSoon?: () => void } = {},
+    fast: {
+      readonly sqlite?: SQLite.Database
+      readonly flushSoon?: () => void
+      readonly folder?: LogFolder
+    } = {},
   ) {
     this.hot = new HotQueries(db)
     this.appender = fast.sqlite ? new SqliteAppender(fast.sqlite) : undefined
     this.flushSoon = fast.flushSoon ?? (() => undefined)
+    this.folder = fast.folder ?? new InThreadLogFolder(db)
   }
 
   durable(): Promise<void> {
@@ -71,14 +79,8 @@ export class SqlDocStore implements DocStore {
   }
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
-    if (
-      batch.updates.length === 0 &&
-      batch.changes.length === 0 &&
-      batch.compactions.length === 0
-    ) {
-      return { rejected: [] }
-    }
-    if (this.appender?.ready() && batch.changes.length === 0 && batch.compactions.length === 0) {
+    if (batch.updates.length === 0 && batch.changes.length === 0) return { rejected: [] }
+    if (this.appender?.ready() && batch.changes.length === 0) {
       this.appender.append(batch.updates, this.clock.now())
       return { rejected: [] }
     }
@@ -86,17 +88,51 @@ export class SqlDocStore implements DocStore {
       const now = this.clock.now()
       await appendUpdates(trx, this.hot, batch.updates, now)
       const rejected = await projectChanges(trx, batch.changes, now)
-      for (const { doc, state } of batch.compactions) {
-        const next = await nextSeq(trx, doc)
-        await trx.deleteFrom('doc_updates').where('doc', '=', doc).execute()
-        await trx
-          .insertInto('doc_updates')
-          .values({ doc, seq: next, update: state, created_at: now })
-          .execute()
-      }
       return { rejected }
     })
   }
+
+  /**
+   * Folds the rows up to the last one read (seq N) into one update stored at seq N. Rows appended
+   * meanwhile, by this server or another writer, get sequence numbers above N and stay. The rows
+   * up to N are checked before they are replaced: if another writer compacted them since they
+   * were read, nothing is written.
+   */
+  async compact(doc: string): Promise<{ folded: number }> {
+    const folded = await this.folder.fold(doc)
+    if (!folded || folded.rows < 2) return { folded: 0 }
+    const now = this.clock.now()
+    if (this.appender?.ready()) {
+      return { folded: this.appender.replaceLog(doc, folded, now) ? folded.rows : 0 }
+    }
+    return this.db.transaction().execute(async (trx) => {
+      if (!sameRows(await readRange(trx, doc, folded.lastSeq), folded)) return { folded: 0 }
+      await trx
+        .deleteFrom('doc_updates')
+        .where('doc', '=', doc)
+        .where('seq', '<=', folded.lastSeq)
+        .execute()
+      await trx
+        .insertInto('doc_updates')
+        .values({ doc, seq: folded.lastSeq, update: folded.state, created_at: now })
+        .execute()
+      return { folded: folded.rows }
+    })
+  }
+}
+
+async function readRange(trx: Transaction<Database>, doc: string, last: number): Promise<LogRange> {
+  const row = await trx
+    .selectFrom('doc_updates')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('rows'),
+      sql<number>`coalesce(min(seq), 0)`.as('firstSeq'),
+      sql<number>`coalesce(max(seq), 0)`.as('lastSeq'),
+    ])
+    .where('doc', '=', doc)
+    .where('seq', '<=', last)
+    .executeTakeFirstOrThrow()
+  return { rows: Number(row.rows), firstSeq: row.firstSeq, lastSeq: row.lastSeq }
 }
 
 /**
@@ -135,15 +171,6 @@ class HotQueries {
       parameters: [row.doc, row.seq, row.update, row.created_at],
     })
   }
-}
-
-async function nextSeq(trx: Transaction<Database>, doc: string): Promise<number> {
-  const row = await trx
-    .selectFrom('doc_updates')
-    .select(sql<number>`coalesce(max(seq), 0)`.as('max'))
-    .where('doc', '=', doc)
-    .executeTakeFirst()
-  return (row?.max ?? 0) + 1
 }
 
 async function appendUpdates(

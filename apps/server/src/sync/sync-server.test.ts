@@ -27,24 +27,48 @@ class ManualTimers implements Timers {
   }
 }
 
-function setup() {
-  const store = new MemoryDocStore()
+/** A store whose compactions wait for `open()`, or fail with `fail`. */
+class GatedCompactionStore extends MemoryDocStore {
+  compactions = 0
+  fail: Error | undefined
+  private gate = Promise.resolve()
+  private release = (): void => undefined
+
+  close(): void {
+    this.gate = new Promise((resolve) => (this.release = resolve))
+  }
+
+  open(): void {
+    this.release()
+  }
+
+  override async compact(doc: string): Promise<{ folded: number }> {
+    this.compactions++
+    await this.gate
+    if (this.fail) throw this.fail
+    return super.compact(doc)
+  }
+}
+
+function setup(compactAfterUpdates = 500) {
+  const store = new GatedCompactionStore()
   const timers = new ManualTimers()
   const log = createMemoryLogger()
   const activity = { frames: 0 }
+  const clock = { ms: 0, now: () => clock.ms }
   const server = new SyncServer({
     onActivity: () => activity.frames++,
     store,
-    clock: { now: () => 0 },
+    clock,
     log,
     schedule: (fn) => setImmediate(fn),
     timers,
     idleUnloadMs: 1000,
-    compactAfterUpdates: 500,
+    compactAfterUpdates,
     socketMessagesPerSecond: 1e9,
     socketMessageBurst: 1e9,
   })
-  return { store, timers, log, server, activity }
+  return { store, timers, log, server, activity, clock }
 }
 
 function peer(server: SyncServer, info: ConnectionInfo) {
@@ -189,6 +213,76 @@ describe('SyncServer', () => {
       p.sent.filter((f) => f[0] === MessageType.notice).map((f) => decodeNotice(f)?.item)
     expect(notices(tab1)).toEqual(['7'])
     expect(notices(tab2)).toEqual([])
+  })
+
+  it('compacts a long log after the broadcast, one at a time, while later edits go on', async () => {
+    const { server, store } = setup(3)
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    const b = peer(server, { room: 'booklet/p', access: 'write', user: 'b' })
+    await settle()
+    const seen = b.sent.length
+    store.close()
+    const edit = (text: string) =>
+      a.conn.receive(updateFrame((d) => d.getText(text).insert(0, text)))
+    for (const text of ['one', 'two', 'three']) {
+      edit(text)
+      await settle()
+    }
+    expect(store.compactions).toBe(0)
+    edit('four')
+    await settle()
+    // The fourth row crossed the threshold: broadcast first, then the compaction starts.
+    expect(b.sent.length).toBe(seen + 4)
+    expect(store.compactions).toBe(1)
+    // Edits do not wait for the compaction, nor start a second one.
+    edit('five')
+    await settle()
+    expect(b.sent.length).toBe(seen + 5)
+    expect(store.logs.get('booklet/p')).toHaveLength(5)
+    expect(store.compactions).toBe(1)
+    store.open()
+    await server.drain()
+    expect(store.logs.get('booklet/p')).toHaveLength(1)
+    const fromLog = new Y.Doc()
+    Y.applyUpdate(fromLog, store.logs.get('booklet/p')![0]!)
+    expect(
+      ['one', 'two', 'three', 'four', 'five'].map((t) => fromLog.getText(t).toString()),
+    ).toEqual(['one', 'two', 'three', 'four', 'five'])
+    // The log starts over from one row: three more edits before the next compaction.
+    for (const text of ['six', 'seven']) {
+      edit(text)
+      await settle()
+    }
+    expect(store.compactions).toBe(1)
+    edit('eight')
+    await settle()
+    await server.drain()
+    expect(store.compactions).toBe(2)
+  })
+
+  it('a failed compaction loses nothing, is logged, and is retried a minute later', async () => {
+    const { server, store, log, clock } = setup(2)
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    await settle()
+    store.fail = new Error('disk full')
+    const edit = (text: string) =>
+      a.conn.receive(updateFrame((d) => d.getText(text).insert(0, text)))
+    for (const text of ['one', 'two', 'three', 'four']) {
+      edit(text)
+      await settle()
+    }
+    expect(store.compactions).toBe(1)
+    expect(store.logs.get('booklet/p')).toHaveLength(4)
+    expect(log.lines.filter((l) => l.includes('could not compact'))).toHaveLength(1)
+    expect(log.lines.some((l) => l.includes('disk full'))).toBe(true)
+    expect(a.closes).toEqual([])
+    store.fail = undefined
+    clock.ms += 60_000
+    edit('five')
+    await settle()
+    await server.drain()
+    expect(store.compactions).toBe(2)
+    expect(store.logs.get('booklet/p')).toHaveLength(1)
   })
 
   it('change() through the DocWriter is durable when it resolves', async () => {

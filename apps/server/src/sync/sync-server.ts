@@ -64,6 +64,9 @@ const SERVER_ORIGIN: Origin = { send: () => undefined }
 /** Updates waiting past which a commit starts without waiting for the end of the turn. */
 const MAX_BATCH = 32
 
+/** After a failed compaction, the document's next attempt waits this long (the log only grows). */
+const COMPACTION_RETRY_MS = 60_000
+
 /**
  * Rooms, connections and the group commit. Transport-free: bytes come in through
  * `Connection.receive`, go out through `SocketLike.send`. See SPEC.md for the rules it keeps.
@@ -79,6 +82,10 @@ export class SyncServer implements DocWriter {
   private waiting = 0
   private earlyFlushQueued = false
   private commitChain: Promise<void> = Promise.resolve()
+  /** Compactions under way, by document: at most one each. */
+  private readonly compacting = new Map<string, Promise<void>>()
+  /** Documents whose last compaction failed, with when to try again. */
+  private readonly compactionRetryAt = new Map<string, number>()
   /** Resolves when the commit that will carry the current pending changes is done. */
   private nextCommit: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }
   private closed = false
@@ -192,7 +199,6 @@ export class SyncServer implements DocWriter {
     const updates: Array<{ doc: string; update: Uint8Array }> = []
     const changes: ProjectedChange[] = []
     const changeOrigins = new Map<ProjectedChange, Origin | null>()
-    const compactions: Array<{ doc: string; state: Uint8Array }> = []
     const work = rooms.map((room) => {
       const pending = room.pending
       room.pending = []
@@ -226,23 +232,18 @@ export class SyncServer implements DocWriter {
       // State revealed to a peer is computed now, while it equals what this commit makes durable.
       const sends = room.deferred.map((d) => ({ to: d.to, frame: d.make() }))
       room.deferred = []
-      let compacted = false
       const rows = merged ? 1 : pending.length
-      if (room.logRows + rows > this.opts.compactAfterUpdates) {
-        compactions.push({ doc: room.name, state: Y.encodeStateAsUpdate(room.doc) })
-        compacted = true
-      }
       room.inFlight++
-      return { room, pending, merged, rows, sends, compacted, written: applied.get(room) ?? [] }
+      return { room, pending, merged, rows, sends, written: applied.get(room) ?? [] }
     })
-    const batch: CommitBatch = { updates, changes, compactions }
+    const batch: CommitBatch = { updates, changes }
     this.commitChain = this.commitChain.then(async () => {
       try {
         const result = await this.opts.store.commit(batch)
         const acks = new Map<Connection, Uint8Array[]>()
-        for (const { room, pending, merged, rows, sends, compacted, written } of work) {
+        for (const { room, pending, merged, rows, sends, written } of work) {
           room.inFlight--
-          room.logRows = compacted ? 1 : room.logRows + rows
+          room.logRows += rows
           if (room.closed) continue
           if (merged) {
             // Its writers get their own edits back too, as from the reference server: applying
@@ -263,6 +264,7 @@ export class SyncServer implements DocWriter {
             }
           }
           for (const { to, frame } of sends) if (room.conns.has(to)) to.send(frame)
+          this.maybeCompact(room)
           this.maybeIdle(room)
         }
         if (changes.length > 0 && this.opts.onProjected) {
@@ -307,6 +309,37 @@ export class SyncServer implements DocWriter {
         waiter.reject(err)
       }
     })
+  }
+
+  /**
+   * Compacts a room's log once it passes `compactAfterUpdates` rows (SPEC.md rule 8): after the
+   * commit that crossed the threshold has been broadcast, never before, and beside later commits
+   * rather than in their way. The store builds the compacted state from the log on disk, so rows
+   * another writer (the CLI) appended are kept.
+   */
+  private maybeCompact(room: Room): void {
+    const doc = room.name
+    if (this.closed || room.logRows <= this.opts.compactAfterUpdates) return
+    if (this.compacting.has(doc)) return
+    const retryAt = this.compactionRetryAt.get(doc)
+    if (retryAt !== undefined && this.opts.clock.now() < retryAt) return
+    const done = this.opts.store.compact(doc).then(
+      ({ folded }) => {
+        this.compactionRetryAt.delete(doc)
+        // The store counts rows the server did not write too; a reloaded room recounts anyway.
+        if (folded > 0) room.logRows = Math.max(1, room.logRows - folded + 1)
+      },
+      (err: unknown) => {
+        this.compactionRetryAt.set(doc, this.opts.clock.now() + COMPACTION_RETRY_MS)
+        this.opts.log.warn('could not compact a document log; it stays whole, retrying later', {
+          doc,
+          rows: room.logRows,
+          error: err instanceof Error ? err.message : String(err),
+        })
+      },
+    )
+    this.compacting.set(doc, done)
+    void done.finally(() => this.compacting.delete(doc))
   }
 
   /** An ack tells the writer it may forget its copy: only once the disk has it (rule 11). */
@@ -366,6 +399,8 @@ export class SyncServer implements DocWriter {
   async drain(): Promise<void> {
     if (this.flushScheduled || this.dirty.size > 0) await this.nextCommit.promise.catch(() => {})
     await this.commitChain
+    // Compactions start from commits, so all of them have started by now.
+    await Promise.all(this.compacting.values())
   }
 
   async close(): Promise<void> {
