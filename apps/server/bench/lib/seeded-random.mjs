@@ -41,10 +41,20 @@ if (seed !== undefined && seed !== '') {
   Math.random = seeded(seed)
   // With --procs N, load.mjs forks N workers with the same arguments and environment; each learns
   // its clients in an 'init' message before it draws anything. Seeding each from its clients
-  // keeps them deterministic without giving every worker the same phases.
+  // keeps them deterministic without giving every worker the same phases. The seed is set inside
+  // load.mjs's own 'message' listener: a listener of ours would be the channel's first, and a
+  // child's channel hands the messages it holds to the first listener only, so load.mjs would
+  // never see its 'init' and the run would hang.
   if (process.send !== undefined) {
-    process.once('message', (msg) => {
-      if (msg && msg.method === 'init') Math.random = seeded(`${seed}/${JSON.stringify(msg.args)}`)
-    })
+    const on = process.on
+    process.on = function (event, listener) {
+      if (event !== 'message') return on.call(this, event, listener)
+      process.on = on
+      return on.call(this, event, function (msg, ...rest) {
+        if (msg && msg.method === 'init')
+          Math.random = seeded(`${seed}/${JSON.stringify(msg.args)}`)
+        return listener.call(this, msg, ...rest)
+      })
+    }
   }
 }
