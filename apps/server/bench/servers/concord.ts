@@ -4,6 +4,7 @@
 // Unlike tests/helpers/run-server.ts it lifts the per-socket flood limit (a benchmark measures
 // the server, not the limiter) unless CONCORD_BENCH_MSGS_PER_S is set, and it can answer a
 // bench process over IPC (`gc`, `mem`) when started with --expose-gc (see ../lib/probe.mjs).
+// CONCORD_BENCH_COMPACT_AFTER sets the log compaction threshold (for A/B runs; 500 as shipped).
 // CONCORD_BENCH_COUNTERS=1 installs ../lib/commit-counters.ts (group commit count and timing).
 import { resolveOptions } from '../../src/options'
 import { startServer } from '../../src/server'
@@ -25,6 +26,7 @@ const options = resolveOptions({
   idleUnloadMs: int(env.CONCORD_IDLE_UNLOAD_MS, 30_000),
   socketMessagesPerSecond: int(env.CONCORD_BENCH_MSGS_PER_S, 1_000_000),
   socketMessageBurst: int(env.CONCORD_BENCH_MSG_BURST, 1_000_000),
+  compactAfterUpdates: int(env.CONCORD_BENCH_COMPACT_AFTER, 500),
 })
 const server = await startServer(options)
 if (env.CONCORD_BENCH_COUNTERS === '1') installCommitCounters(server.sync)
