@@ -27,9 +27,11 @@ port.on('message', (/** @type {{ id: number, doc: string } | 'close'} */ msg) =>
       port.postMessage({ id: msg.id, ok: true })
       return
     }
+    // As log-folder.ts's foldUpdates: one transaction, no Y.mergeUpdates pass.
     const doc = new Y.Doc({ gc: true })
-    const updates = rows.map((r) => r.update)
-    Y.applyUpdate(doc, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates))
+    doc.transact(() => {
+      for (const row of rows) Y.applyUpdate(doc, row.update)
+    })
     const state = Y.encodeStateAsUpdate(doc)
     doc.destroy()
     const folded = {
