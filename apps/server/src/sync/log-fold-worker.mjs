@@ -27,7 +27,7 @@ port.on('message', (/** @type {{ id: number, doc: string } | 'close'} */ msg) =>
       port.postMessage({ id: msg.id, ok: true })
       return
     }
-    // As log-folder.ts's foldUpdates: one transaction, no Y.mergeUpdates pass.
+    // As log-folder.ts's foldUpdates (applyLog): one transaction, no Y.mergeUpdates pass.
     const doc = new Y.Doc({ gc: true })
     doc.transact(() => {
       for (const row of rows) Y.applyUpdate(doc, row.update)

@@ -2,6 +2,7 @@ import { ADJUDICATIONS_MAP, LABELS_MAP, type Room as RoomName } from '@concord/c
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { encodeAwareness } from './protocol'
+import { applyLog } from './log-folder'
 
 /** Where an update or label change came from: a connection, or the server itself (imports). */
 export interface Origin {
@@ -62,9 +63,7 @@ export class Room {
   ) {
     this.doc = new Y.Doc({ gc: true })
     this.logRows = stored.length
-    if (stored.length > 0) {
-      Y.applyUpdate(this.doc, stored.length === 1 ? stored[0]! : Y.mergeUpdates([...stored]))
-    }
+    applyLog(this.doc, stored)
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     this.awareness.setLocalState(null)
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
