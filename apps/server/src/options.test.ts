@@ -42,3 +42,36 @@ describe('resolveOptions: CONCORD_DURABLE_WITHIN_MS', () => {
     })
   }
 })
+
+describe('resolveOptions: log compaction', () => {
+  type Given = { after?: number; quiet?: number; busy?: number }
+  const cases: Array<{ given: Given; want?: Required<Given>; error?: RegExp }> = [
+    { given: {}, want: { after: 500, quiet: 1000, busy: 4000 } },
+    { given: { after: 25 }, want: { after: 25, quiet: 1000, busy: 4000 } },
+    // A threshold above the busy default raises the busy limit with it.
+    { given: { after: 10_000 }, want: { after: 10_000, quiet: 1000, busy: 10_000 } },
+    { given: { after: 3, quiet: 0, busy: 3 }, want: { after: 3, quiet: 0, busy: 3 } },
+    { given: { after: 500, busy: 100 }, error: /\(100\) must be at least .* \(500\)/ },
+  ]
+  for (const c of cases) {
+    it(JSON.stringify(c.given), () => {
+      const resolve = () => {
+        const o = resolveOptions(
+          {
+            ...(c.given.after !== undefined ? { compactAfterUpdates: c.given.after } : {}),
+            ...(c.given.quiet !== undefined ? { compactQuietMs: c.given.quiet } : {}),
+            ...(c.given.busy !== undefined ? { compactBusyAfterUpdates: c.given.busy } : {}),
+          },
+          {},
+        )
+        return {
+          after: o.compactAfterUpdates,
+          quiet: o.compactQuietMs,
+          busy: o.compactBusyAfterUpdates,
+        }
+      }
+      if (c.error) expect(resolve).toThrow(c.error)
+      else expect(resolve()).toEqual(c.want)
+    })
+  }
+})

@@ -28,8 +28,18 @@ export interface ServerOptions {
   readonly socketMessageBurst: number
   /** A room with no connection for this long is unloaded from memory. */
   readonly idleUnloadMs: number
-  /** The update log of a document is merged into one row once it has this many rows. */
+  /**
+   * A document's update log is merged into one row once it has more than this many rows and the
+   * document has had no commit for `compactQuietMs`.
+   */
   readonly compactAfterUpdates: number
+  /**
+   * Quiet time before a long log is compacted. Folding a document people are typing into is
+   * out of date at once, and it takes CPU from relaying their edits; a pause costs nobody.
+   */
+  readonly compactQuietMs: number
+  /** A log past this many rows is compacted even while the document is busy (it never pauses). */
+  readonly compactBusyAfterUpdates: number
   /**
    * How long a commit nobody waits on (a sync peer without acks) may stay short of stable
    * storage: one fsync serves every such commit in the window (0-1000 ms; default 200,
@@ -65,6 +75,8 @@ export const DEFAULTS = Object.freeze({
   socketMessageBurst: 4000,
   idleUnloadMs: 30_000,
   compactAfterUpdates: 500,
+  compactQuietMs: 1000,
+  compactBusyAfterUpdates: 4000,
   durableWithinMs: DURABLE_WITHIN_MS,
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   assignmentTtlMs: 30 * 60 * 1000,
@@ -95,6 +107,24 @@ function inRange(name: string, value: number, min: number, max: number, what: st
   return value
 }
 
+function compaction(
+  overrides: OptionOverrides,
+): Pick<ServerOptions, 'compactAfterUpdates' | 'compactQuietMs' | 'compactBusyAfterUpdates'> {
+  const after = overrides.compactAfterUpdates ?? DEFAULTS.compactAfterUpdates
+  const busy =
+    overrides.compactBusyAfterUpdates ?? Math.max(after, DEFAULTS.compactBusyAfterUpdates)
+  if (busy < after) {
+    throw new Error(
+      `compactBusyAfterUpdates (${busy}) must be at least compactAfterUpdates (${after})`,
+    )
+  }
+  return {
+    compactAfterUpdates: after,
+    compactQuietMs: overrides.compactQuietMs ?? DEFAULTS.compactQuietMs,
+    compactBusyAfterUpdates: busy,
+  }
+}
+
 /** Flags win over environment variables, which win over defaults. */
 export function resolveOptions(
   overrides: OptionOverrides = {},
@@ -123,7 +153,7 @@ export function resolveOptions(
     socketMessageBurst: overrides.socketMessageBurst ?? DEFAULTS.socketMessageBurst,
     idleUnloadMs:
       overrides.idleUnloadMs ?? intFromEnv('CONCORD_IDLE_UNLOAD_MS', env) ?? DEFAULTS.idleUnloadMs,
-    compactAfterUpdates: overrides.compactAfterUpdates ?? DEFAULTS.compactAfterUpdates,
+    ...compaction(overrides),
     durableWithinMs: inRange(
       'CONCORD_DURABLE_WITHIN_MS',
       overrides.durableWithinMs ??

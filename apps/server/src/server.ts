@@ -61,6 +61,8 @@ export async function startServer(
     timers: nodeTimers,
     idleUnloadMs: options.idleUnloadMs,
     compactAfterUpdates: options.compactAfterUpdates,
+    compactQuietMs: options.compactQuietMs,
+    compactBusyAfterUpdates: options.compactBusyAfterUpdates,
     socketMessagesPerSecond: options.socketMessagesPerSecond,
     socketMessageBurst: options.socketMessageBurst,
     onProjected: (projects) => models.onLabelsChanged(projects),

@@ -4,7 +4,9 @@
 // Unlike tests/helpers/run-server.ts it lifts the per-socket flood limit (a benchmark measures
 // the server, not the limiter) unless CONCORD_BENCH_MSGS_PER_S is set, and it can answer a
 // bench process over IPC (`gc`, `mem`) when started with --expose-gc (see ../lib/probe.mjs).
-// CONCORD_BENCH_COMPACT_AFTER sets the log compaction threshold (for A/B runs; 500 as shipped).
+// CONCORD_BENCH_COMPACT_AFTER, CONCORD_BENCH_COMPACT_QUIET_MS and CONCORD_BENCH_COMPACT_BUSY_AFTER
+// set log compaction (for A/B runs; 500, 1000 and 4000 as shipped). Quiet 0 and busy equal to
+// the threshold compact as soon as a log is long, as Concord did before session 20.
 // CONCORD_BENCH_COUNTERS=1 installs ../lib/commit-counters.ts (group commit count and timing).
 import { resolveOptions } from '../../src/options'
 import { startServer } from '../../src/server'
@@ -27,6 +29,11 @@ const options = resolveOptions({
   socketMessagesPerSecond: int(env.CONCORD_BENCH_MSGS_PER_S, 1_000_000),
   socketMessageBurst: int(env.CONCORD_BENCH_MSG_BURST, 1_000_000),
   compactAfterUpdates: int(env.CONCORD_BENCH_COMPACT_AFTER, 500),
+  compactQuietMs: int(env.CONCORD_BENCH_COMPACT_QUIET_MS, 1000),
+  // Unset: the server's own default, which never falls below the threshold.
+  ...(env.CONCORD_BENCH_COMPACT_BUSY_AFTER
+    ? { compactBusyAfterUpdates: Number(env.CONCORD_BENCH_COMPACT_BUSY_AFTER) }
+    : {}),
 })
 const server = await startServer(options)
 if (env.CONCORD_BENCH_COUNTERS === '1') installCommitCounters(server.sync)

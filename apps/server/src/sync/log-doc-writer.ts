@@ -26,7 +26,10 @@ export function createLogDocWriter(
     schedule: nextTick,
     timers: nodeTimers,
     idleUnloadMs: 1000,
+    // Nobody edits beside the CLI, and it exits soon: compact as soon as a log is long.
     compactAfterUpdates: DEFAULTS.compactAfterUpdates,
+    compactQuietMs: 0,
+    compactBusyAfterUpdates: DEFAULTS.compactAfterUpdates,
     socketMessagesPerSecond: DEFAULTS.socketMessagesPerSecond,
     socketMessageBurst: DEFAULTS.socketMessageBurst,
   })

@@ -53,6 +53,9 @@ export class Room {
   /** Rows in the stored log, to decide when to compact. */
   logRows: number
   idleTimer: unknown = undefined
+  /** Pending check for a quiet spell before compacting (SyncServer.waitForQuiet). */
+  quietTimer: unknown = undefined
+  commitsSinceQuietCheck = 0
   closed = false
 
   constructor(

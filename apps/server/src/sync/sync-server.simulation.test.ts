@@ -112,6 +112,9 @@ async function simulate(seed: number, peers: number, steps: number): Promise<voi
     timers: noTimers,
     idleUnloadMs: 1000,
     compactAfterUpdates: 25,
+    // Its timers never fire: every compaction here is a busy one, beside the peers' traffic.
+    compactQuietMs: 1000,
+    compactBusyAfterUpdates: 25,
     socketMessagesPerSecond: 1e9,
     socketMessageBurst: 1e9,
   })

@@ -50,7 +50,7 @@ class GatedCompactionStore extends MemoryDocStore {
   }
 }
 
-function setup(compactAfterUpdates = 500) {
+function setup(compactAfterUpdates = 500, compactBusyAfterUpdates = 4000) {
   const store = new GatedCompactionStore()
   const timers = new ManualTimers()
   const log = createMemoryLogger()
@@ -65,6 +65,8 @@ function setup(compactAfterUpdates = 500) {
     timers,
     idleUnloadMs: 1000,
     compactAfterUpdates,
+    compactQuietMs: 1000,
+    compactBusyAfterUpdates,
     socketMessagesPerSecond: 1e9,
     socketMessageBurst: 1e9,
   })
@@ -215,70 +217,124 @@ describe('SyncServer', () => {
     expect(notices(tab2)).toEqual([])
   })
 
-  it('compacts a long log after the broadcast, one at a time, while later edits go on', async () => {
-    const { server, store } = setup(3)
+  it('compacts a long log once the document is quiet, one at a time, while edits go on', async () => {
+    const { server, store, timers } = setup(3)
     const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
     const b = peer(server, { room: 'booklet/p', access: 'write', user: 'b' })
     await settle()
     const seen = b.sent.length
-    store.close()
-    const edit = (text: string) =>
+    const edit = async (text: string) => {
       a.conn.receive(updateFrame((d) => d.getText(text).insert(0, text)))
-    for (const text of ['one', 'two', 'three']) {
-      edit(text)
       await settle()
     }
-    expect(store.compactions).toBe(0)
-    edit('four')
-    await settle()
-    // The fourth row crossed the threshold: broadcast first, then the compaction starts.
+    for (const text of ['one', 'two', 'three', 'four']) await edit(text)
+    // The fourth row crossed the threshold and was broadcast; the compaction waits for a pause.
     expect(b.sent.length).toBe(seen + 4)
-    expect(store.compactions).toBe(1)
-    // Edits do not wait for the compaction, nor start a second one.
-    edit('five')
+    expect(timers.pending.size).toBe(1)
+    // An edit before the quiet check: the document is still busy, so it looks again later.
+    await edit('five')
+    timers.fireAll()
     await settle()
-    expect(b.sent.length).toBe(seen + 5)
-    expect(store.logs.get('booklet/p')).toHaveLength(5)
+    expect(store.compactions).toBe(0)
+    expect(timers.pending.size).toBe(1)
+    // A whole quiet spell: the compaction starts, and edits do not wait for it.
+    store.close()
+    timers.fireAll()
+    await settle()
+    expect(store.compactions).toBe(1)
+    await edit('six')
+    expect(b.sent.length).toBe(seen + 6)
+    expect(store.logs.get('booklet/p')).toHaveLength(6)
+    // Nor do they start a second one while it runs.
+    timers.fireAll()
+    await settle()
     expect(store.compactions).toBe(1)
     store.open()
     await server.drain()
+    // The memory store folds what it holds when the gate opens, 'six' included.
     expect(store.logs.get('booklet/p')).toHaveLength(1)
     const fromLog = new Y.Doc()
     Y.applyUpdate(fromLog, store.logs.get('booklet/p')![0]!)
     expect(
-      ['one', 'two', 'three', 'four', 'five'].map((t) => fromLog.getText(t).toString()),
-    ).toEqual(['one', 'two', 'three', 'four', 'five'])
-    // The log starts over from one row: three more edits before the next compaction.
-    for (const text of ['six', 'seven']) {
-      edit(text)
-      await settle()
-    }
+      ['one', 'two', 'three', 'four', 'five', 'six'].map((t) => fromLog.getText(t).toString()),
+    ).toEqual(['one', 'two', 'three', 'four', 'five', 'six'])
+    // The log starts over from the folded row: three more before the next compaction.
+    await edit('seven')
+    await edit('eight')
+    timers.fireAll()
+    await settle()
     expect(store.compactions).toBe(1)
-    edit('eight')
+    await edit('nine')
+    timers.fireAll()
     await settle()
     await server.drain()
     expect(store.compactions).toBe(2)
+    expect(store.logs.get('booklet/p')).toHaveLength(1)
+  })
+
+  it('compacts a log past the busy limit at once, without waiting for a pause', async () => {
+    const { server, store, timers } = setup(3, 6)
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    await settle()
+    for (let i = 0; i < 6; i++) {
+      a.conn.receive(updateFrame((d) => d.getText(`t${i}`).insert(0, 'x')))
+      await settle()
+    }
+    expect(store.compactions).toBe(0)
+    a.conn.receive(updateFrame((d) => d.getText('t6').insert(0, 'x')))
+    await settle()
+    await server.drain()
+    expect(store.compactions).toBe(1)
+    expect(store.logs.get('booklet/p')).toHaveLength(1)
+    // The quiet check armed at row 4 finds nothing left to do.
+    timers.fireAll()
+    await settle()
+    expect(store.compactions).toBe(1)
+  })
+
+  it('compacts the log of a document unloaded before its quiet check', async () => {
+    const { server, store, timers } = setup(2)
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    await settle()
+    for (const text of ['one', 'two', 'three']) {
+      a.conn.receive(updateFrame((d) => d.getText(text).insert(0, text)))
+      await settle()
+    }
+    a.conn.close()
+    timers.fireAll() // both the idle unload and the quiet check
+    await settle()
+    await server.drain()
+    expect(server.loadedRooms).toBe(0)
+    expect(store.compactions).toBe(1)
+    expect(store.logs.get('booklet/p')).toHaveLength(1)
   })
 
   it('a failed compaction loses nothing, is logged, and is retried a minute later', async () => {
-    const { server, store, log, clock } = setup(2)
+    const { server, store, log, clock, timers } = setup(2)
     const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
     await settle()
     store.fail = new Error('disk full')
-    const edit = (text: string) =>
+    const edit = async (text: string) => {
       a.conn.receive(updateFrame((d) => d.getText(text).insert(0, text)))
-    for (const text of ['one', 'two', 'three', 'four']) {
-      edit(text)
       await settle()
     }
+    for (const text of ['one', 'two', 'three']) await edit(text)
+    timers.fireAll()
+    await settle()
     expect(store.compactions).toBe(1)
-    expect(store.logs.get('booklet/p')).toHaveLength(4)
+    expect(store.logs.get('booklet/p')).toHaveLength(3)
     expect(log.lines.filter((l) => l.includes('could not compact'))).toHaveLength(1)
     expect(log.lines.some((l) => l.includes('disk full'))).toBe(true)
     expect(a.closes).toEqual([])
     store.fail = undefined
+    // Within the minute, a quiet spell does not try again.
+    await edit('four')
+    timers.fireAll()
+    await settle()
+    expect(store.compactions).toBe(1)
     clock.ms += 60_000
-    edit('five')
+    await edit('five')
+    timers.fireAll()
     await settle()
     await server.drain()
     expect(store.compactions).toBe(2)

@@ -41,7 +41,12 @@ export interface SyncServerOptions {
   readonly schedule: (fn: () => void) => void
   readonly timers: Timers
   readonly idleUnloadMs: number
+  /** A log longer than this is compacted once its document has been quiet (SPEC.md rule 8). */
   readonly compactAfterUpdates: number
+  /** How long a document must go without a commit to count as quiet. */
+  readonly compactQuietMs: number
+  /** A log longer than this is compacted at once, quiet or not. */
+  readonly compactBusyAfterUpdates: number
   readonly socketMessagesPerSecond: number
   readonly socketMessageBurst: number
   /** Told, after each commit, which projects' labels or adjudications it changed. */
@@ -312,14 +317,39 @@ export class SyncServer implements DocWriter {
   }
 
   /**
-   * Compacts a room's log once it passes `compactAfterUpdates` rows (SPEC.md rule 8): after the
-   * commit that crossed the threshold has been broadcast, never before, and beside later commits
-   * rather than in their way. The store builds the compacted state from the log on disk, so rows
-   * another writer (the CLI) appended are kept.
+   * Compacts a room's log once it passes `compactAfterUpdates` rows and the room has gone
+   * `compactQuietMs` without a commit, or at once past `compactBusyAfterUpdates` (SPEC.md rule 8).
+   * Called after a commit has been broadcast, never before. A busy document's fold is out of date
+   * as soon as it is written and takes CPU from the relay: folding a 100-edit/s document every
+   * 5 s cost the server a quarter more CPU in the bench's `1doc` run (bench/README.md, session 20).
    */
   private maybeCompact(room: Room): void {
-    const doc = room.name
     if (this.closed || room.logRows <= this.opts.compactAfterUpdates) return
+    if (room.logRows > this.opts.compactBusyAfterUpdates) {
+      this.compact(room)
+      return
+    }
+    room.commitsSinceQuietCheck++
+    if (room.quietTimer === undefined) this.waitForQuiet(room)
+  }
+
+  /**
+   * Checks every `compactQuietMs` whether the room committed since the last look: one timer per
+   * room however fast it commits, at the price of a quiet spell of up to twice the setting.
+   */
+  private waitForQuiet(room: Room): void {
+    room.commitsSinceQuietCheck = 0
+    room.quietTimer = this.opts.timers.setTimeout(() => {
+      room.quietTimer = undefined
+      if (this.closed) return
+      if (room.commitsSinceQuietCheck > 0) this.waitForQuiet(room)
+      // The log is on disk: an unloaded room's compacts as well as a loaded one's.
+      else this.compact(room)
+    }, this.opts.compactQuietMs)
+  }
+
+  private compact(room: Room): void {
+    const doc = room.name
     if (this.compacting.has(doc)) return
     const retryAt = this.compactionRetryAt.get(doc)
     if (retryAt !== undefined && this.opts.clock.now() < retryAt) return
@@ -399,7 +429,7 @@ export class SyncServer implements DocWriter {
   async drain(): Promise<void> {
     if (this.flushScheduled || this.dirty.size > 0) await this.nextCommit.promise.catch(() => {})
     await this.commitChain
-    // Compactions start from commits, so all of them have started by now.
+    // Compactions under way finish; those still waiting for a quiet spell are not changes.
     await Promise.all(this.compacting.values())
   }
 
@@ -408,6 +438,7 @@ export class SyncServer implements DocWriter {
     this.closed = true
     for (const room of [...this.rooms.values()]) {
       this.touch(room)
+      if (room.quietTimer !== undefined) this.opts.timers.clearTimeout(room.quietTimer)
       for (const conn of [...room.conns.keys()]) {
         if (conn instanceof Connection) conn.close(CloseCode.goingAway, 'server shutting down')
       }
