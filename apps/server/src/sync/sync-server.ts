@@ -321,7 +321,7 @@ export class SyncServer implements DocWriter {
    * `compactQuietMs` without a commit, or at once past `compactBusyAfterUpdates` (SPEC.md rule 8).
    * Called after a commit has been broadcast, never before. A busy document's fold is out of date
    * as soon as it is written and takes CPU from the relay: folding a 100-edit/s document every
-   * 5 s cost the server a quarter more CPU in the bench's `1doc` run (bench/README.md, session 20).
+   * 5 s cost the server a fifth more CPU in the bench's `1doc` run (bench/README.md, session 20).
    */
   private maybeCompact(room: Room): void {
     if (this.closed || room.logRows <= this.opts.compactAfterUpdates) return
