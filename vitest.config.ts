@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['tests/helpers/scratch-tmpdir.ts'],
+    globalSetup: ['tests/helpers/scratch-tmpdir.ts', 'tests/helpers/built-web-app.ts'],
   },
 })

@@ -1,15 +1,11 @@
 // The admin pages in a real browser against a real server: sign in, create a project with its
 // label schema, import items and labels through the file input, manage members and users.
-import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { Api } from '../helpers/api'
 import { artifactPath, browserAvailable, launchBrowser } from '../helpers/browser'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process'
 
-const root = resolve(import.meta.dirname, '../..')
 const PROJECT = 'admin-ui'
 /** Every wait in the page is bounded by this. */
 const WAIT_MS = 15_000
@@ -39,13 +35,6 @@ describe.skipIf(!browserAvailable)('admin pages in the browser', () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    if (!existsSync(resolve(root, 'apps/web/dist/index.html'))) {
-      execFileSync('npm', ['run', 'build', '-w', '@concord/web'], {
-        cwd: root,
-        stdio: 'ignore',
-        timeout: 120_000,
-      })
-    }
     server = await startServerProcess()
     admin = await Api.login(server.url, 'admin', 'admin-password')
     // A project whose id the form will collide with, and two accounts to add as members.
