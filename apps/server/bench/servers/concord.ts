@@ -8,7 +8,7 @@
 // set log compaction (for A/B runs; 500, 1000 and 4000 as shipped). Quiet 0 and busy equal to
 // the threshold compact as soon as a log is long, as Concord did before session 20.
 // CONCORD_BENCH_COUNTERS=1 installs ../lib/commit-counters.ts (group commit count and timing).
-import { resolveOptions } from '../../src/options'
+import { DEFAULTS, resolveOptions } from '../../src/options'
 import { startServer } from '../../src/server'
 import { installCommitCounters } from '../lib/commit-counters'
 
@@ -28,8 +28,8 @@ const options = resolveOptions({
   idleUnloadMs: int(env.CONCORD_IDLE_UNLOAD_MS, 30_000),
   socketMessagesPerSecond: int(env.CONCORD_BENCH_MSGS_PER_S, 1_000_000),
   socketMessageBurst: int(env.CONCORD_BENCH_MSG_BURST, 1_000_000),
-  compactAfterUpdates: int(env.CONCORD_BENCH_COMPACT_AFTER, 500),
-  compactQuietMs: int(env.CONCORD_BENCH_COMPACT_QUIET_MS, 1000),
+  compactAfterUpdates: int(env.CONCORD_BENCH_COMPACT_AFTER, DEFAULTS.compactAfterUpdates),
+  compactQuietMs: int(env.CONCORD_BENCH_COMPACT_QUIET_MS, DEFAULTS.compactQuietMs),
   // Unset: the server's own default, which never falls below the threshold.
   ...(env.CONCORD_BENCH_COMPACT_BUSY_AFTER
     ? { compactBusyAfterUpdates: Number(env.CONCORD_BENCH_COMPACT_BUSY_AFTER) }

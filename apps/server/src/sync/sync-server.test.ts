@@ -7,7 +7,7 @@ import { createMemoryLogger } from '../logger'
 import { CloseCode } from './close-codes'
 import { MemoryDocStore } from './doc-store'
 import { decodeNotice, MessageType } from './protocol'
-import { SyncServer, type ConnectionInfo, type Timers } from './sync-server'
+import { SyncServer, type Connection, type ConnectionInfo, type Timers } from './sync-server'
 
 class ManualTimers implements Timers {
   private next = 1
@@ -91,6 +91,18 @@ function updateFrame(mutate: (doc: Y.Doc) => void): Uint8Array {
   encoding.writeVarUint(e, 0)
   syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc))
   return encoding.toUint8Array(e)
+}
+
+/** A peer's edit inserting `text` into the text type of that name, then its commit. */
+async function edit(conn: Connection, text: string): Promise<void> {
+  conn.receive(updateFrame((d) => d.getText(text).insert(0, text)))
+  await settle()
+}
+
+/** Fires every pending timer (quiet checks, idle unloads) and lets what they start run. */
+async function fireTimers(timers: ManualTimers): Promise<void> {
+  timers.fireAll()
+  await settle()
 }
 
 describe('SyncServer', () => {
@@ -223,31 +235,24 @@ describe('SyncServer', () => {
     const b = peer(server, { room: 'booklet/p', access: 'write', user: 'b' })
     await settle()
     const seen = b.sent.length
-    const edit = async (text: string) => {
-      a.conn.receive(updateFrame((d) => d.getText(text).insert(0, text)))
-      await settle()
-    }
-    for (const text of ['one', 'two', 'three', 'four']) await edit(text)
+    for (const text of ['one', 'two', 'three', 'four']) await edit(a.conn, text)
     // The fourth row crossed the threshold and was broadcast; the compaction waits for a pause.
     expect(b.sent.length).toBe(seen + 4)
     expect(timers.pending.size).toBe(1)
     // An edit before the quiet check: the document is still busy, so it looks again later.
-    await edit('five')
-    timers.fireAll()
-    await settle()
+    await edit(a.conn, 'five')
+    await fireTimers(timers)
     expect(store.compactions).toBe(0)
     expect(timers.pending.size).toBe(1)
     // A whole quiet spell: the compaction starts, and edits do not wait for it.
     store.close()
-    timers.fireAll()
-    await settle()
+    await fireTimers(timers)
     expect(store.compactions).toBe(1)
-    await edit('six')
+    await edit(a.conn, 'six')
     expect(b.sent.length).toBe(seen + 6)
     expect(store.logs.get('booklet/p')).toHaveLength(6)
     // Nor do they start a second one while it runs.
-    timers.fireAll()
-    await settle()
+    await fireTimers(timers)
     expect(store.compactions).toBe(1)
     store.open()
     await server.drain()
@@ -259,14 +264,12 @@ describe('SyncServer', () => {
       ['one', 'two', 'three', 'four', 'five', 'six'].map((t) => fromLog.getText(t).toString()),
     ).toEqual(['one', 'two', 'three', 'four', 'five', 'six'])
     // The log starts over from the folded row: three more before the next compaction.
-    await edit('seven')
-    await edit('eight')
-    timers.fireAll()
-    await settle()
+    await edit(a.conn, 'seven')
+    await edit(a.conn, 'eight')
+    await fireTimers(timers)
     expect(store.compactions).toBe(1)
-    await edit('nine')
-    timers.fireAll()
-    await settle()
+    await edit(a.conn, 'nine')
+    await fireTimers(timers)
     await server.drain()
     expect(store.compactions).toBe(2)
     expect(store.logs.get('booklet/p')).toHaveLength(1)
@@ -276,19 +279,14 @@ describe('SyncServer', () => {
     const { server, store, timers } = setup(3, 6)
     const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
     await settle()
-    for (let i = 0; i < 6; i++) {
-      a.conn.receive(updateFrame((d) => d.getText(`t${i}`).insert(0, 'x')))
-      await settle()
-    }
+    for (let i = 0; i < 6; i++) await edit(a.conn, `t${i}`)
     expect(store.compactions).toBe(0)
-    a.conn.receive(updateFrame((d) => d.getText('t6').insert(0, 'x')))
-    await settle()
+    await edit(a.conn, 't6')
     await server.drain()
     expect(store.compactions).toBe(1)
     expect(store.logs.get('booklet/p')).toHaveLength(1)
     // The quiet check armed at row 4 finds nothing left to do.
-    timers.fireAll()
-    await settle()
+    await fireTimers(timers)
     expect(store.compactions).toBe(1)
   })
 
@@ -296,13 +294,9 @@ describe('SyncServer', () => {
     const { server, store, timers } = setup(2)
     const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
     await settle()
-    for (const text of ['one', 'two', 'three']) {
-      a.conn.receive(updateFrame((d) => d.getText(text).insert(0, text)))
-      await settle()
-    }
+    for (const text of ['one', 'two', 'three']) await edit(a.conn, text)
     a.conn.close()
-    timers.fireAll() // both the idle unload and the quiet check
-    await settle()
+    await fireTimers(timers) // both the idle unload and the quiet check
     await server.drain()
     expect(server.loadedRooms).toBe(0)
     expect(store.compactions).toBe(1)
@@ -314,13 +308,8 @@ describe('SyncServer', () => {
     const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
     await settle()
     store.fail = new Error('disk full')
-    const edit = async (text: string) => {
-      a.conn.receive(updateFrame((d) => d.getText(text).insert(0, text)))
-      await settle()
-    }
-    for (const text of ['one', 'two', 'three']) await edit(text)
-    timers.fireAll()
-    await settle()
+    for (const text of ['one', 'two', 'three']) await edit(a.conn, text)
+    await fireTimers(timers)
     expect(store.compactions).toBe(1)
     expect(store.logs.get('booklet/p')).toHaveLength(3)
     expect(log.lines.filter((l) => l.includes('could not compact'))).toHaveLength(1)
@@ -328,14 +317,12 @@ describe('SyncServer', () => {
     expect(a.closes).toEqual([])
     store.fail = undefined
     // Within the minute, a quiet spell does not try again.
-    await edit('four')
-    timers.fireAll()
-    await settle()
+    await edit(a.conn, 'four')
+    await fireTimers(timers)
     expect(store.compactions).toBe(1)
     clock.ms += 60_000
-    await edit('five')
-    timers.fireAll()
-    await settle()
+    await edit(a.conn, 'five')
+    await fireTimers(timers)
     await server.drain()
     expect(store.compactions).toBe(2)
     expect(store.logs.get('booklet/p')).toHaveLength(1)

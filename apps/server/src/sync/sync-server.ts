@@ -329,8 +329,8 @@ export class SyncServer implements DocWriter {
       this.compact(room)
       return
     }
-    room.commitsSinceQuietCheck++
     if (room.quietTimer === undefined) this.waitForQuiet(room)
+    else room.commitsSinceQuietCheck++
   }
 
   /**
