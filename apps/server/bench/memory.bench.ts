@@ -14,6 +14,7 @@ import { fmt, saveResults, sleep, table } from './lib/report'
 import {
   applyNice,
   isMain,
+  parseServerKinds,
   procStats,
   SERVER_LABEL,
   startServer,
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
   const report = await memory({
     docs: Number(values.docs),
     entries: Number(values.entries),
-    servers: values.servers?.split(',').filter(Boolean) as ServerKind[] | undefined,
+    servers: parseServerKinds(values.servers),
   })
   console.log(`\n${report.markdown}\n`)
   console.log(`results: ${saveResults('memory', report.results)}`)

@@ -16,6 +16,7 @@ import {
   applyNice,
   benchNice,
   isMain,
+  parseServerKinds,
   procStats,
   SERVER_LABEL,
   startServer,
@@ -404,7 +405,7 @@ export async function syncLoad(opts: {
         list.push(m)
         per.set(kind, list)
         console.log(
-          `  ${spec.name.padEnd(8)} ${kind.padEnd(12)} rep ${rep + 1}/${reps}: ` +
+          `  ${spec.name.padEnd(8)} ${kind.padEnd(19)} rep ${rep + 1}/${reps}: ` +
             `p50 ${fmt(m.p50)} p99 ${fmt(m.p99)} ms, ${fmtInt(m.updatesPerS)} upd/s, ` +
             `${m.converged ? 'converged' : 'NOT CONVERGED'}, ` +
             `other processes ${fmt(m.foreignCores, 2)} cores (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
@@ -466,6 +467,7 @@ export async function syncLoad(opts: {
     const c = get('concord')
     const ref = get('y-websocket')
     const hp = get('hocuspocus')
+    const control = get('y-websocket-control')
     if (!c) continue
     const r = (a: number | undefined, b: number | undefined): number =>
       a === undefined || b === undefined ? NaN : a / b
@@ -491,6 +493,7 @@ export async function syncLoad(opts: {
       fmt(updRef, 3),
       fmt(r(c.p99, hp?.p99), 2),
       fmt(r(c.updatesPerS, hp?.updatesPerS), 3),
+      fmt(r(control?.p99, ref?.p99), 2),
       verdict,
     ])
   }
@@ -501,6 +504,7 @@ export async function syncLoad(opts: {
       'updates/s Concord/ref',
       'p99 Concord/Hocuspocus',
       'updates/s Concord/Hocuspocus',
+      'p99 control/ref',
       `target (p99 ≤ ${TARGET.p99Ratio}x ref, updates/s ≥ ref)`,
     ],
     ratioRows,
@@ -593,6 +597,8 @@ async function main(): Promise<void> {
     console.log(
       `sync-load.bench.ts [--runs ${RUNS.map((r) => r.name).join(',')}] [--quick] [--repeat N]\n` +
         `                   [--servers ${SERVERS.join(',')}] [--verbose] [--strict] [--profile …]\n` +
+        '--servers may add y-websocket-control: a second copy of the reference, whose p99 ratio to\n' +
+        '  the reference shows how far two identical servers land apart in the same run\n' +
         '                   [--nice N] [--cold]\n' +
         '--cold: measure each server from its first second (default: after an unmeasured warm-up)\n' +
         '--strict: exit 1 when Concord misses the target on any run\n' +
@@ -607,9 +613,9 @@ async function main(): Promise<void> {
     runs: values.runs?.split(',').filter(Boolean),
     quick: values.quick,
     repeat: Number(values.repeat),
-    servers: values.servers?.split(',').filter(Boolean) as ServerKind[] | undefined,
+    servers: parseServerKinds(values.servers),
     verbose: values.verbose,
-    profile: values.profile?.split(',').filter(Boolean) as ServerKind[] | undefined,
+    profile: parseServerKinds(values.profile),
     warmup: !values.cold,
   })
   console.log(`\n${report.markdown}\n`)

@@ -13,12 +13,31 @@ export const benchDir = resolve(import.meta.dirname, '..')
 export const repoRoot = resolve(benchDir, '../../..')
 const require = createRequire(import.meta.url)
 
-export type ServerKind = 'concord' | 'y-websocket' | 'hocuspocus'
+/**
+ * `y-websocket-control` is a second copy of the reference server, measured like any other: its
+ * ratio to the reference is how far two identical servers land apart in one run (the noise floor
+ * a verdict near the target has to be read against).
+ */
+export type ServerKind = 'concord' | 'y-websocket' | 'y-websocket-control' | 'hocuspocus'
 
 export const SERVER_LABEL: Record<ServerKind, string> = {
   concord: 'Concord',
   'y-websocket': 'y-websocket (ref)',
+  'y-websocket-control': 'y-websocket (ref, control copy)',
   hocuspocus: 'Hocuspocus',
+}
+
+/** Parses a comma-separated list of server kinds; throws on a name it does not know. */
+export function parseServerKinds(list: string | undefined): ServerKind[] | undefined {
+  if (list === undefined) return undefined
+  const kinds = list.split(',').filter(Boolean)
+  const unknown = kinds.filter((k) => !(k in SERVER_LABEL))
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown server(s) ${unknown.join(', ')}; known: ${Object.keys(SERVER_LABEL).join(', ')}`,
+    )
+  }
+  return kinds as ServerKind[]
 }
 
 export interface ServerHandle {
@@ -193,7 +212,7 @@ export function procStats(pid: number): { rssMB: number; cpuS: number } | undefi
 // ---- starting servers -------------------------------------------------------------------------
 
 function nodeArgsFor(kind: ServerKind, opts: StartOptions): string[] {
-  const fromEnv = process.env[`BENCH_NODE_ARGS_${kind.replace('-', '_').toUpperCase()}`]
+  const fromEnv = process.env[`BENCH_NODE_ARGS_${kind.replaceAll('-', '_').toUpperCase()}`]
   const args = [...(opts.nodeArgs ?? []), ...(fromEnv ? fromEnv.split(/\s+/).filter(Boolean) : [])]
   if (opts.probe) {
     args.push('--expose-gc', '--import', pathToFileURL(join(benchDir, 'lib/probe.mjs')).href)
@@ -205,7 +224,7 @@ function nodeArgsFor(kind: ServerKind, opts: StartOptions): string[] {
   }
   // The stock reference server has no signal handler: without one it dies on SIGTERM before
   // --cpu-prof or the loop monitor can write anything.
-  if ((opts.cpuProfileDir || opts.diagnostics) && kind === 'y-websocket') {
+  if ((opts.cpuProfileDir || opts.diagnostics) && kind.startsWith('y-websocket')) {
     args.push('--import', pathToFileURL(join(benchDir, 'lib/exit-on-signal.mjs')).href)
   }
   return args
