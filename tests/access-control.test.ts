@@ -4,7 +4,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { connectProvider, labelsView, waitFor, waitSynced } from './helpers/clients'
 import { readStoredDoc } from './helpers/disk'
-import { createFixture, type Fixture } from './helpers/project-fixture'
+import { createFixture, openLabelsRoom, type Fixture } from './helpers/project-fixture'
 import { openRaw } from './helpers/raw-socket'
 import { startServerProcess, type ServerProcess } from './helpers/server-process'
 
@@ -55,11 +55,7 @@ describe('rooms check rights before any document byte is sent', () => {
   })
 
   it('a reviewer reads an annotator labels document but cannot write it', async () => {
-    const annotator = fx.annotators[0]!
-    const room = `labels/${fx.project}/${annotator.id}`
-    const owner = connectProvider(server.wsUrl, room, annotator.api.token)
-    const reviewer = connectProvider(server.wsUrl, room, fx.reviewer.api.token)
-    await Promise.all([waitSynced(owner), waitSynced(reviewer)])
+    const { room, owner, reviewer } = await openLabelsRoom(server, fx)
     owner.doc.getMap('labels').set(fx.items[0]!, { value: 'pos', at: 1 })
     await waitFor(() => labelsView(reviewer.doc)[fx.items[0]!] !== undefined, 'reviewer reads')
     // The reviewer's write is refused: never applied, never broadcast, never stored.

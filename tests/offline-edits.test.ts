@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { connectProvider, labelsView, waitFor, waitSynced } from './helpers/clients'
+import { labelsView, waitFor } from './helpers/clients'
 import { readAnnotations, readStoredDoc } from './helpers/disk'
-import { createFixture, type Fixture } from './helpers/project-fixture'
+import { createFixture, openLabelsRoom, type Fixture } from './helpers/project-fixture'
 import { startServerProcess, type ServerProcess } from './helpers/server-process'
 
 let server: ServerProcess
@@ -16,11 +16,7 @@ afterAll(async () => {
 })
 
 it('edits made while disconnected arrive after reconnecting, and persist', async () => {
-  const annotator = fx.annotators[0]!
-  const room = `labels/${fx.project}/${annotator.id}`
-  const laptop = connectProvider(server.wsUrl, room, annotator.api.token)
-  const reviewer = connectProvider(server.wsUrl, room, fx.reviewer.api.token)
-  await Promise.all([waitSynced(laptop), waitSynced(reviewer)])
+  const { room, owner: laptop, reviewer } = await openLabelsRoom(server, fx)
 
   laptop.disconnect()
   const offline = fx.items.slice(0, 5)

@@ -1,4 +1,6 @@
+import type { WebsocketProvider } from 'y-websocket'
 import { Api } from './api'
+import { connectProvider, waitSynced } from './clients'
 import type { ServerProcess } from './server-process'
 
 export interface Fixture {
@@ -37,4 +39,20 @@ export async function createFixture(
   const reviewer = await admin.createUser(`${prefix}_rev`)
   await admin.addMember(project, reviewer.id, 'reviewer')
   return { admin, project, items, annotators, reviewer }
+}
+
+/**
+ * The first annotator's labels document, open in two official clients: the annotator's own
+ * (`owner`) and the reviewer's, both synced.
+ */
+export async function openLabelsRoom(
+  server: ServerProcess,
+  fx: Fixture,
+): Promise<{ room: string; owner: WebsocketProvider; reviewer: WebsocketProvider }> {
+  const annotator = fx.annotators[0]!
+  const room = `labels/${fx.project}/${annotator.id}`
+  const owner = connectProvider(server.wsUrl, room, annotator.api.token)
+  const reviewer = connectProvider(server.wsUrl, room, fx.reviewer.api.token)
+  await Promise.all([waitSynced(owner), waitSynced(reviewer)])
+  return { room, owner, reviewer }
 }

@@ -67,6 +67,8 @@ export async function startServer(
     socketMessageBurst: options.socketMessageBurst,
     onProjected: (projects) => models.onLabelsChanged(projects),
     onActivity: () => models.noteSyncActivity(),
+    // An offline tool (the CLI) may append to the logs of documents this server holds.
+    watchOthersMs: 1000,
   })
   const base: ServerContext = {
     db: database.db,

@@ -103,7 +103,7 @@ describe('concord', () => {
     expect(runs[1]?.stdout).toMatch(/^Usage: concord user add USERNAME/)
     expect(runs[2]?.stdout).toMatch(/^Usage: concord project <create\|list>/)
     expect(runs[3]?.stdout).toMatch(
-      /shows them only once the server loads it again[\s\S]*POST \/api\/projects\/ID\/labels\/import/,
+      /within a second the server sends them to whoever has those documents open/,
     )
   })
 

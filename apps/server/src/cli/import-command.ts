@@ -126,11 +126,8 @@ label and optionally unsure and note: the item by its imported id, the annotator
 user id, the label by id ('a|b' for several in a multi-label project). Annotators who are not
 members of the project become annotators. All or nothing, like 'import items'.
 
-Running it while a server uses the same data directory is safe: the labels are stored at once.
-A labels document that the server has open shows them only once the server loads it again: after
-nobody has had it open for CONCORD_IDLE_UNLOAD_MS (30 s by default), or after a restart. To have
-people who are working see them at once, import through the running server instead:
-POST /api/projects/ID/labels/import.
+Running it while a server uses the same data directory is fine: the labels are stored at once,
+and within a second the server sends them to whoever has those documents open.
 
   --project ID    the project
 ${DATA_DIR_HELP}
@@ -154,8 +151,7 @@ ${DATA_DIR_HELP}
     io.stdout.write(
       `Imported ${result.imported} labels of ${result.annotators} annotators into ` +
         `'${project}'${added} in ${seconds.toFixed(1)} s\n` +
-        'If a server runs on this data directory, documents it has open show them once it loads\n' +
-        'them again (nobody in them for CONCORD_IDLE_UNLOAD_MS, or a restart).\n',
+        'A server running on this data directory sends them to connected clients within a second.\n',
     )
     return 0
   },

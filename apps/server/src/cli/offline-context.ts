@@ -19,8 +19,8 @@ export const DATA_DIR_HELP =
 /**
  * A ServerContext on the data directory's database without a server: documents are changed
  * through the update log, exactly as a server would persist them. A server running on the same
- * directory meanwhile is fine (SQLite WAL), but it does not watch the log: a document it has open
- * shows the changes only once it loads it again (after its idle unload, or a restart).
+ * directory meanwhile is fine (SQLite WAL): it finds the rows appended to documents it holds
+ * within a second and sends them to their peers (sync SPEC.md rule 12).
  *
  * `mustExist`: refuse a directory without a database instead of creating one (for commands that
  * only read).

@@ -217,6 +217,33 @@ describe('SqlDocStore only', () => {
     expect(await store.load('x')).toEqual([])
   })
 
+  it("tells another connection's commits from its own, and reads rows back by sequence", async () => {
+    const { store, db } = await sqlStore()
+    const others = store.others!
+    const doc = new Y.Doc()
+    await appendTexts(store, doc, 'booklet/a', ['one ', 'two '])
+    // Its own commits, and PASSIVE checkpoints on another connection (the checkpoint worker's),
+    // are not another writer.
+    const checkpointer = new SQLite(db.sqlite.name)
+    expect(checkpointer.pragma('wal_checkpoint(PASSIVE)', { simple: true })).toBe(0)
+    checkpointer.close()
+    expect(others.changed()).toBe(false)
+    expect(await others.lastSeq('booklet/a')).toBe(2)
+    appendFromOtherConnection(db, 'booklet/a', textUpdate(doc, 'three'))
+    expect([others.changed(), others.changed()]).toEqual([true, false])
+    const rows = await others.rowsAfter('booklet/a', 2)
+    expect(rows.map((r) => r.seq)).toEqual([3])
+    expect(replay([...(await store.load('booklet/a')).slice(0, 2), rows[0]!.update])).toBe(
+      'one two three',
+    )
+    expect([
+      await others.lastSeq('booklet/none'),
+      await others.rowsAfter('booklet/none', 0),
+    ]).toEqual([0, []])
+    // Without the raw handle (the CLI's store) there is nothing to watch with.
+    expect((await sqlStore('kysely')).store.others).toBeUndefined()
+  })
+
   it('appends after another writer of the same file (the CLI) appended to the log', async () => {
     const { store, db } = await sqlStore()
     const doc = new Y.Doc()

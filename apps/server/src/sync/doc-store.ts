@@ -55,6 +55,21 @@ export interface DocStore {
   durable(): Promise<void>
   /** The same within a short window (`durableWithinMs`), for commits nobody waits on. */
   durableSoon(): void
+  /**
+   * Another writer of the same log: a store that can tell whether one (the CLI, on the same data
+   * directory) committed since the last call, and read back rows by sequence number. A server on
+   * such a store brings those rows into the documents it holds (SPEC.md rule 12).
+   */
+  readonly others?: LogWatch
+}
+
+export interface LogWatch {
+  /** Whether another connection committed anything since the previous call (false at first). */
+  changed(): boolean
+  /** The highest sequence number in the log of `doc`, 0 for none. */
+  lastSeq(doc: string): Promise<number>
+  /** The stored updates of `doc` after sequence number `seq`, oldest first, with theirs. */
+  rowsAfter(doc: string, seq: number): Promise<Array<{ seq: number; update: Uint8Array }>>
 }
 
 /** Keeps the log in memory: for simulations and tests where the disk is not the point. */

@@ -10,8 +10,8 @@ import { SyncServer } from './sync-server'
 
 /**
  * A DocWriter for offline tools (the CLI): the same rooms, log and projection as the server,
- * without connections. A server running on the same data directory sees these changes when it
- * next loads the document.
+ * without connections. A server running on the same data directory finds these rows within a
+ * second and sends them to the peers of the documents it holds (SPEC.md rule 12).
  */
 export function createLogDocWriter(
   db: Kysely<Database>,

@@ -28,6 +28,9 @@ class Batch {
   constructor(readonly origins: readonly Origin[]) {}
 }
 
+/** Origin of rows read back from the log (another writer's): stored already, not to commit. */
+const FROM_LOG = Symbol('from the log')
+
 /**
  * One loaded document and who is in it. Changes accumulate in `pending` until the server's next
  * group commit persists them; only then are they broadcast (SPEC.md rule 2).
@@ -52,6 +55,10 @@ export class Room {
   inFlight = 0
   /** Rows in the stored log, to decide when to compact. */
   logRows: number
+  /** Every log row up to this sequence number is in `doc` (rows above may be another writer's). */
+  watermark = 0
+  /** What the last `absorb` added to the document. */
+  private absorbed: Uint8Array | undefined
   idleTimer: unknown = undefined
   /** Pending check for a quiet spell before compacting (SyncServer.waitForQuiet). */
   quietTimer: unknown = undefined
@@ -70,6 +77,10 @@ export class Room {
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     this.awareness.setLocalState(null)
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === FROM_LOG) {
+        this.absorbed = update
+        return
+      }
       const origins = origin instanceof Batch ? origin.origins : isOrigin(origin) ? [origin] : []
       this.pending.push({ update, origins })
       onUpdate(this)
@@ -157,6 +168,21 @@ export class Room {
       }
     }
     return applied
+  }
+
+  /**
+   * Applies rows read back from the log, which another writer appended, in one transaction. They
+   * are stored already, so nothing is queued for a commit; keys they change in a projected map
+   * are, to be projected again from the merged document. Returns what they added, if anything.
+   */
+  absorb(updates: readonly Uint8Array[]): Uint8Array | undefined {
+    this.absorbed = undefined
+    this.doc.transact(() => {
+      for (const update of updates) Y.applyUpdate(this.doc, update)
+    }, FROM_LOG)
+    const added = this.absorbed
+    this.absorbed = undefined
+    return added
   }
 
   destroy(): void {

@@ -16,6 +16,7 @@ import type {
   CommitResult,
   DocStore,
   LabelChange,
+  LogWatch,
   ProjectedChange,
 } from './doc-store'
 import { InThreadLogFolder, sameRows, type LogFolder, type LogRange } from './log-folder'
@@ -35,6 +36,7 @@ export class SqlDocStore implements DocStore {
   private readonly appender: SqliteAppender | undefined
   private readonly flushSoon: () => void
   private readonly folder: LogFolder
+  readonly others: LogWatch | undefined
   /**
    * @param flush resolves once what was committed is on stable storage (OpenedDatabase's
    *   `durable`).
@@ -58,6 +60,7 @@ export class SqlDocStore implements DocStore {
     this.appender = fast.sqlite ? new SqliteAppender(fast.sqlite) : undefined
     this.flushSoon = fast.flushSoon ?? (() => undefined)
     this.folder = fast.folder ?? new InThreadLogFolder(db)
+    this.others = fast.sqlite ? new SqliteLogWatch(fast.sqlite, db) : undefined
   }
 
   durable(): Promise<void> {
@@ -118,6 +121,52 @@ export class SqlDocStore implements DocStore {
         .execute()
       return { folded: folded.rows }
     })
+  }
+}
+
+/**
+ * Sees commits of other connections to the same file through SQLite's `data_version`, which
+ * changes only for those: not for this connection's own writes, nor for the PASSIVE checkpoints
+ * of the checkpoint worker.
+ */
+class SqliteLogWatch implements LogWatch {
+  private version: number
+
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly db: Kysely<Database>,
+  ) {
+    this.version = this.read()
+  }
+
+  changed(): boolean {
+    const now = this.read()
+    if (now === this.version) return false
+    this.version = now
+    return true
+  }
+
+  async lastSeq(doc: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('doc_updates')
+      .select(sql<number>`coalesce(max(seq), 0)`.as('last'))
+      .where('doc', '=', doc)
+      .executeTakeFirstOrThrow()
+    return row.last
+  }
+
+  rowsAfter(doc: string, seq: number): Promise<Array<{ seq: number; update: Uint8Array }>> {
+    return this.db
+      .selectFrom('doc_updates')
+      .select(['seq', 'update'])
+      .where('doc', '=', doc)
+      .where('seq', '>', seq)
+      .orderBy('seq')
+      .execute()
+  }
+
+  private read(): number {
+    return this.sqlite.pragma('data_version', { simple: true }) as number
   }
 }
 

@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { createMemoryLogger } from '../logger'
 import { CloseCode } from './close-codes'
-import { MemoryDocStore } from './doc-store'
+import { MemoryDocStore, type LogWatch } from './doc-store'
 import { decodeNotice, MessageType } from './protocol'
 import { SyncServer, type Connection, type ConnectionInfo, type Timers } from './sync-server'
 
@@ -50,8 +50,41 @@ class GatedCompactionStore extends MemoryDocStore {
   }
 }
 
-function setup(compactAfterUpdates = 500, compactBusyAfterUpdates = 4000) {
-  const store = new GatedCompactionStore()
+/**
+ * A log another writer appends to: `appendElsewhere` stands for the CLI; rows are numbered by
+ * position (no compaction here), and `failReads` makes the next reads fail.
+ */
+class WatchedStore extends GatedCompactionStore {
+  reads = 0
+  failReads = 0
+  private elsewhere = false
+
+  appendElsewhere(doc: string, update: Uint8Array): void {
+    this.logs.set(doc, [...(this.logs.get(doc) ?? []), update])
+    this.elsewhere = true
+  }
+
+  readonly others: LogWatch = {
+    changed: () => {
+      const changed = this.elsewhere
+      this.elsewhere = false
+      return changed
+    },
+    lastSeq: (doc) => Promise.resolve(this.logs.get(doc)?.length ?? 0),
+    rowsAfter: (doc, seq) => {
+      this.reads++
+      if (this.failReads > 0) {
+        this.failReads--
+        return Promise.reject(new Error('disk I/O error'))
+      }
+      const log = this.logs.get(doc) ?? []
+      return Promise.resolve(log.slice(seq).map((update, i) => ({ seq: seq + i + 1, update })))
+    },
+  }
+}
+
+function setup(compactAfterUpdates = 500, compactBusyAfterUpdates = 4000, watchOthersMs?: number) {
+  const store = new WatchedStore()
   const timers = new ManualTimers()
   const log = createMemoryLogger()
   const activity = { frames: 0 }
@@ -69,6 +102,7 @@ function setup(compactAfterUpdates = 500, compactBusyAfterUpdates = 4000) {
     compactBusyAfterUpdates,
     socketMessagesPerSecond: 1e9,
     socketMessageBurst: 1e9,
+    ...(watchOthersMs !== undefined && { watchOthersMs }),
   })
   return { store, timers, log, server, activity, clock }
 }
@@ -332,6 +366,59 @@ describe('SyncServer', () => {
     const { server, store } = setup()
     await server.change('review/p', (d) => d.getMap('m').set('k', 1))
     expect(store.logs.get('review/p')).toHaveLength(1)
+  })
+})
+
+describe('other writers of the log', () => {
+  const text = (s: SyncServer) => s.read('booklet/p', (d) => d.getText('t').toString())
+
+  it("sends another writer's rows to the peers once it has committed, without storing them again", async () => {
+    const { server, store, timers } = setup(500, 4000, 1000)
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    await settle()
+    await edit(a.conn, 'live ')
+    const frames = a.sent.length
+    await fireTimers(timers)
+    // Nothing changed elsewhere: no read at all.
+    expect(store.reads).toBe(0)
+
+    const cli = new Y.Doc()
+    cli.getText('t').insert(0, 'cli')
+    store.appendElsewhere('booklet/p', Y.encodeStateAsUpdate(cli))
+    await fireTimers(timers)
+    expect(await text(server)).toContain('cli')
+    expect(a.sent.length).toBe(frames + 1)
+    // Stored once, by the other writer; the server's own row came back and changed nothing.
+    expect(store.logs.get('booklet/p')).toHaveLength(2)
+    expect(store.commits).toBe(1)
+  })
+
+  it('reads again after a failed read, even though nothing changed since', async () => {
+    const { server, store, timers, log } = setup(500, 4000, 1000)
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    await settle()
+    const cli = new Y.Doc()
+    cli.getText('t').insert(0, 'cli')
+    store.appendElsewhere('booklet/p', Y.encodeStateAsUpdate(cli))
+    store.failReads = 1
+    await fireTimers(timers)
+    expect(await text(server)).toBe('')
+    expect(log.lines.some((l) => l.includes('could not read rows'))).toBe(true)
+    await fireTimers(timers)
+    expect(await text(server)).toBe('cli')
+    expect(a.sent.some((f) => f[0] === 0 && f[1] === 2)).toBe(true)
+    const reads = store.reads
+    await fireTimers(timers)
+    expect(store.reads).toBe(reads)
+  })
+
+  it('is off unless asked for', async () => {
+    const { server, store, timers } = setup()
+    peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    await settle()
+    store.appendElsewhere('booklet/p', Y.encodeStateAsUpdate(new Y.Doc()))
+    await fireTimers(timers)
+    expect(store.reads).toBe(0)
   })
 })
 

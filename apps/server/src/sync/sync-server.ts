@@ -5,7 +5,7 @@ import type { Clock } from '../clock'
 import type { DocWriter } from '../context'
 import type { Logger } from '../logger'
 import { CloseCode, type CloseCodeValue } from './close-codes'
-import type { CommitBatch, DocStore, ProjectedChange } from './doc-store'
+import type { CommitBatch, DocStore, LogWatch, ProjectedChange } from './doc-store'
 import {
   decodeClientMessage,
   encodeAck,
@@ -53,6 +53,11 @@ export interface SyncServerOptions {
   readonly onProjected?: (projects: ReadonlySet<string>) => void
   /** Called for every frame a peer sends (keep it cheap): people are working now. */
   readonly onActivity?: () => void
+  /**
+   * How often to look for rows another writer (the CLI) appended to the logs of loaded documents
+   * (SPEC.md rule 12). Off when unset, or when the store cannot tell (`DocStore.others`).
+   */
+  readonly watchOthersMs?: number
 }
 
 export interface ConnectionInfo {
@@ -94,9 +99,15 @@ export class SyncServer implements DocWriter {
   /** Resolves when the commit that will carry the current pending changes is done. */
   private nextCommit: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }
   private closed = false
+  private readonly others: LogWatch | undefined
+  private watchTimer: unknown = undefined
+  /** A look at other writers' rows failed for some room: look again even if nothing changed. */
+  private lookAgain = false
 
   constructor(private readonly opts: SyncServerOptions) {
     this.nextCommit = deferred()
+    this.others = opts.watchOthersMs ? opts.store.others : undefined
+    this.watchOthers()
   }
 
   /** Rooms currently in memory (for metrics and tests). */
@@ -114,9 +125,13 @@ export class SyncServer implements DocWriter {
     if (loaded) return loaded
     let pending = this.loading.get(name)
     if (!pending) {
-      pending = this.opts.store.load(name).then(
-        (stored) => {
+      // Read before the log: rows appended in between are loaded, and read again (harmlessly) by
+      // the next look for other writers' rows.
+      const watermark = this.others ? this.others.lastSeq(name) : Promise.resolve(0)
+      pending = Promise.all([watermark, watermark.then(() => this.opts.store.load(name))]).then(
+        ([seq, stored]) => {
           const room = new Room(name, parseRoom(name), stored, (r) => this.markDirty(r))
+          room.watermark = seq
           this.rooms.set(name, room)
           this.loading.delete(name)
           return room
@@ -392,6 +407,61 @@ export class SyncServer implements DocWriter {
     )
   }
 
+  // ---- other writers ----------------------------------------------------------------------
+
+  /**
+   * Every `watchOthersMs`, when another connection has committed, reads the rows above each loaded
+   * room's watermark, applies them and sends what they added to the room's peers: they are on
+   * disk already. The server's own rows come back too; applying them changes nothing.
+   */
+  private watchOthers(): void {
+    const others = this.others
+    if (!others || this.closed) return
+    this.watchTimer = this.opts.timers.setTimeout(() => {
+      this.watchTimer = undefined
+      const changed = others.changed()
+      const look = changed || this.lookAgain ? this.absorbOthers(others) : Promise.resolve()
+      void look.finally(() => this.watchOthers())
+    }, this.opts.watchOthersMs!)
+  }
+
+  private async absorbOthers(others: LogWatch): Promise<void> {
+    this.lookAgain = false
+    const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+    for (const room of [...this.rooms.values()]) {
+      let rows: Array<{ seq: number; update: Uint8Array }>
+      try {
+        rows = await others.rowsAfter(room.name, room.watermark)
+      } catch (err) {
+        this.lookAgain = true
+        this.opts.log.warn('could not read rows another writer appended; retrying', {
+          doc: room.name,
+          error: message(err),
+        })
+        continue
+      }
+      if (room.closed || rows.length === 0) continue
+      // Not read again even if Yjs refuses them: a reload of the document would fail the same way.
+      room.watermark = Math.max(room.watermark, rows[rows.length - 1]!.seq)
+      let added: Uint8Array | undefined
+      try {
+        added = room.absorb(rows.map((r) => r.update))
+      } catch (err) {
+        this.opts.log.error('rows another writer appended could not be applied', {
+          doc: room.name,
+          error: message(err),
+        })
+        continue
+      }
+      if (added) {
+        const frame = encodeUpdate(added)
+        for (const conn of room.conns.keys()) conn.send(frame)
+      }
+      // Labels the other writer changed are projected again from the merged document.
+      if (room.changedKeys.size > 0) this.markDirty(room)
+    }
+  }
+
   // ---- lifecycle --------------------------------------------------------------------------
 
   /** @internal */
@@ -436,6 +506,7 @@ export class SyncServer implements DocWriter {
   async close(): Promise<void> {
     await this.drain()
     this.closed = true
+    if (this.watchTimer !== undefined) this.opts.timers.clearTimeout(this.watchTimer)
     for (const room of [...this.rooms.values()]) {
       this.touch(room)
       if (room.quietTimer !== undefined) this.opts.timers.clearTimeout(room.quietTimer)
