@@ -68,7 +68,7 @@ export interface LogWatch {
   changed(): boolean
   /** The highest sequence number in the log of `doc`, 0 for none. */
   lastSeq(doc: string): Promise<number>
-  /** The stored updates of `doc` after sequence number `seq`, oldest first, with theirs. */
+  /** The stored updates of `doc` after sequence number `seq`, oldest first, with their numbers. */
   rowsAfter(doc: string, seq: number): Promise<Array<{ seq: number; update: Uint8Array }>>
 }
 
