@@ -131,12 +131,17 @@ export class SqlDocStore implements DocStore {
  */
 class SqliteLogWatch implements LogWatch {
   private version: number
+  /** Run at every room load: prepared once on the raw handle, as SqliteAppender's statements. */
+  private readonly maxSeq: SQLite.Statement<[string], number>
 
   constructor(
     private readonly sqlite: SQLite.Database,
     private readonly db: Kysely<Database>,
   ) {
     this.version = this.read()
+    this.maxSeq = sqlite
+      .prepare<[string], number>('select coalesce(max(seq), 0) from doc_updates where doc = ?')
+      .pluck()
   }
 
   changed(): boolean {
@@ -146,13 +151,12 @@ class SqliteLogWatch implements LogWatch {
     return true
   }
 
-  async lastSeq(doc: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('doc_updates')
-      .select(sql<number>`coalesce(max(seq), 0)`.as('last'))
-      .where('doc', '=', doc)
-      .executeTakeFirstOrThrow()
-    return row.last
+  lastSeq(doc: string): Promise<number> {
+    try {
+      return Promise.resolve(this.maxSeq.get(doc)!)
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   rowsAfter(doc: string, seq: number): Promise<Array<{ seq: number; update: Uint8Array }>> {
