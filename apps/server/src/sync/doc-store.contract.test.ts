@@ -244,6 +244,34 @@ describe('SqlDocStore only', () => {
     expect((await sqlStore('kysely')).store.others).toBeUndefined()
   })
 
+  it('says which sequence number each document reached, on the fast and the Kysely path', async () => {
+    const { store, db } = await sqlStore()
+    const a = new Y.Doc()
+    const b = new Y.Doc()
+    const fast = await store.commit({
+      updates: [
+        { doc: 'booklet/a', update: textUpdate(a, 'one ') },
+        { doc: 'booklet/b', update: textUpdate(b, 'x') },
+        { doc: 'booklet/a', update: textUpdate(a, 'two ') },
+      ],
+      changes: [],
+    })
+    expect(fast.lastSeqs).toEqual(
+      new Map([
+        ['booklet/a', 2],
+        ['booklet/b', 1],
+      ]),
+    )
+    appendFromOtherConnection(db, 'booklet/a', textUpdate(a, 'three '))
+    // A projected change sends the commit down the Kysely path (the project does not exist).
+    const projected = await store.commit({
+      updates: [{ doc: 'booklet/a', update: textUpdate(a, 'four') }],
+      changes: [{ kind: 'adjudication', project: 'nope', itemKey: 'i', entry: undefined }],
+    })
+    expect(projected.lastSeqs).toEqual(new Map([['booklet/a', 4]]))
+    expect(replay(await store.load('booklet/a'))).toBe('one two three four')
+  })
+
   it('appends after another writer of the same file (the CLI) appended to the log', async () => {
     const { store, db } = await sqlStore()
     const doc = new Y.Doc()

@@ -34,6 +34,12 @@ export interface CommitBatch {
 export interface CommitResult {
   /** Changes kept out of the projection, with the reason (unknown item, not in schema...). */
   readonly rejected: ReadonlyArray<{ readonly change: ProjectedChange; readonly reason: string }>
+  /**
+   * The sequence number of the last row each document got, from stores that have `others`: a
+   * server whose rows follow its watermark directly moves the watermark past them, so its next
+   * look for other writers' rows does not read its own back.
+   */
+  readonly lastSeqs?: ReadonlyMap<string, number>
 }
 
 export interface DocStore {

@@ -84,14 +84,13 @@ export class SqlDocStore implements DocStore {
   async commit(batch: CommitBatch): Promise<CommitResult> {
     if (batch.updates.length === 0 && batch.changes.length === 0) return { rejected: [] }
     if (this.appender?.ready() && batch.changes.length === 0) {
-      this.appender.append(batch.updates, this.clock.now())
-      return { rejected: [] }
+      return { rejected: [], lastSeqs: this.appender.append(batch.updates, this.clock.now()) }
     }
     return this.db.transaction().execute(async (trx) => {
       const now = this.clock.now()
-      await appendUpdates(trx, this.hot, batch.updates, now)
+      const lastSeqs = await appendUpdates(trx, this.hot, batch.updates, now)
       const rejected = await projectChanges(trx, batch.changes, now)
-      return { rejected }
+      return { rejected, lastSeqs }
     })
   }
 
@@ -231,20 +230,20 @@ async function appendUpdates(
   hot: HotQueries,
   updates: CommitBatch['updates'],
   now: number,
-): Promise<void> {
+): Promise<Map<string, number>> {
   // Sequence numbers are allocated in SQL, not in memory, so an offline writer (the CLI) and
   // the server can append to the same log without colliding.
-  const seqs = new Map<string, number>()
+  const last = new Map<string, number>()
   const rows: Database['doc_updates'][] = []
   for (const { doc, update } of updates) {
-    let seq = seqs.get(doc)
-    if (seq === undefined) seq = await hot.nextSeq(trx, doc)
+    const previous = last.get(doc)
+    const seq = previous === undefined ? await hot.nextSeq(trx, doc) : previous + 1
     rows.push({ doc, seq, update, created_at: now })
-    seqs.set(doc, seq + 1)
+    last.set(doc, seq)
   }
   if (rows.length <= SMALL_BATCH) {
     for (const row of rows) await hot.insert(trx, row)
-    return
+    return last
   }
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await trx
@@ -252,6 +251,7 @@ async function appendUpdates(
       .values(rows.slice(i, i + INSERT_CHUNK))
       .execute()
   }
+  return last
 }
 
 type Check<T> = { ok: true; entry: T } | { ok: false; reason: string }

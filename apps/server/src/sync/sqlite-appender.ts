@@ -12,7 +12,7 @@ import { sameRows, type FoldedLog, type LogRange } from './log-folder'
  * happens while peers are editing.
  */
 export class SqliteAppender {
-  private readonly run: (updates: CommitBatch['updates'], now: number) => void
+  private readonly run: (updates: CommitBatch['updates'], now: number) => Map<string, number>
   private readonly replace: (doc: string, folded: FoldedLog, now: number) => boolean
 
   constructor(private readonly sqlite: SQLite.Database) {
@@ -25,12 +25,13 @@ export class SqliteAppender {
     this.run = sqlite.transaction((updates: CommitBatch['updates'], now: number) => {
       // Sequence numbers come from the log itself, as on the Kysely path, so that an offline
       // writer (the CLI) and the server never collide.
-      const next = new Map<string, number>()
+      const last = new Map<string, number>()
       for (const { doc, update } of updates) {
-        const seq = next.get(doc) ?? maxSeq.get(doc)! + 1
+        const seq = (last.get(doc) ?? maxSeq.get(doc)!) + 1
         insert.run(doc, seq, update, now)
-        next.set(doc, seq + 1)
+        last.set(doc, seq)
       }
+      return last
     })
     const range = sqlite.prepare<[string, number], LogRange>(
       'select count(*) as rows, coalesce(min(seq), 0) as firstSeq, coalesce(max(seq), 0) as lastSeq' +
@@ -56,8 +57,9 @@ export class SqliteAppender {
     return !this.sqlite.inTransaction
   }
 
-  append(updates: CommitBatch['updates'], now: number): void {
-    this.run(updates, now)
+  /** Appends in one transaction; resolves each document to the sequence number of its last row. */
+  append(updates: CommitBatch['updates'], now: number): Map<string, number> {
+    return this.run(updates, now)
   }
 
   /** SqlDocStore.compact's write: false, writing nothing, when the folded rows changed. */

@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { createMemoryLogger } from '../logger'
 import { CloseCode } from './close-codes'
-import { MemoryDocStore, type LogWatch } from './doc-store'
+import { MemoryDocStore, type CommitBatch, type CommitResult, type LogWatch } from './doc-store'
 import { decodeNotice, MessageType } from './protocol'
 import { SyncServer, type Connection, type ConnectionInfo, type Timers } from './sync-server'
 
@@ -56,8 +56,16 @@ class GatedCompactionStore extends MemoryDocStore {
  */
 class WatchedStore extends GatedCompactionStore {
   reads = 0
+  /** Rows handed out by rowsAfter. */
+  rowsRead = 0
   failReads = 0
   private elsewhere = false
+
+  override async commit(batch: CommitBatch): Promise<CommitResult> {
+    const result = await super.commit(batch)
+    const lastSeqs = new Map(batch.updates.map(({ doc }) => [doc, this.logs.get(doc)!.length]))
+    return { ...result, lastSeqs }
+  }
 
   appendElsewhere(doc: string, update: Uint8Array): void {
     this.logs.set(doc, [...(this.logs.get(doc) ?? []), update])
@@ -78,6 +86,7 @@ class WatchedStore extends GatedCompactionStore {
         return Promise.reject(new Error('disk I/O error'))
       }
       const log = this.logs.get(doc) ?? []
+      this.rowsRead += Math.max(0, log.length - seq)
       return Promise.resolve(log.slice(seq).map((update, i) => ({ seq: seq + i + 1, update })))
     },
   }
@@ -388,9 +397,30 @@ describe('other writers of the log', () => {
     await fireTimers(timers)
     expect(await text(server)).toContain('cli')
     expect(a.sent.length).toBe(frames + 1)
-    // Stored once, by the other writer; the server's own row came back and changed nothing.
+    // Stored once, by the other writer, and only its row was read back.
     expect(store.logs.get('booklet/p')).toHaveLength(2)
     expect(store.commits).toBe(1)
+    expect(store.rowsRead).toBe(1)
+  })
+
+  it("reads its own rows back only when another writer's sit below them", async () => {
+    const { server, store, timers } = setup(500, 4000, 1000)
+    const a = peer(server, { room: 'booklet/p', access: 'write', user: 'a' })
+    await settle()
+    await edit(a.conn, 'one ')
+    const cli = new Y.Doc()
+    cli.getText('t').insert(0, 'cli ')
+    store.appendElsewhere('booklet/p', Y.encodeStateAsUpdate(cli))
+    // Above the other writer's row (seq 2): the server's own is not right above its watermark.
+    await edit(a.conn, 'two')
+    await fireTimers(timers)
+    expect(store.rowsRead).toBe(2)
+    expect(await text(server)).toContain('cli')
+    // Now everything up to seq 3 is known; its next own rows move the watermark on.
+    await edit(a.conn, ' three')
+    store.appendElsewhere('booklet/p', Y.encodeStateAsUpdate(new Y.Doc()))
+    await fireTimers(timers)
+    expect(store.rowsRead).toBe(3)
   })
 
   it('reads again after a failed read, even though nothing changed since', async () => {

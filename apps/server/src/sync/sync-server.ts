@@ -264,6 +264,10 @@ export class SyncServer implements DocWriter {
         for (const { room, pending, merged, rows, sends, written } of work) {
           room.inFlight--
           room.logRows += rows
+          const last = result.lastSeqs?.get(room.name)
+          // Rows right above the watermark are this commit's own; one above a gap is not, and
+          // the gap (another writer's rows) is read by the next look.
+          if (last !== undefined && last - rows === room.watermark) room.watermark = last
           if (room.closed) continue
           if (merged) {
             // Its writers get their own edits back too, as from the reference server: applying
@@ -412,7 +416,7 @@ export class SyncServer implements DocWriter {
   /**
    * Every `watchOthersMs`, when another connection has committed, reads the rows above each loaded
    * room's watermark, applies them and sends what they added to the room's peers: they are on
-   * disk already. The server's own rows come back too; applying them changes nothing.
+   * disk already. The server's own rows come back only when another writer's sit below them.
    */
   private watchOthers(): void {
     const others = this.others
