@@ -57,7 +57,7 @@ export class SqliteAppender {
     return !this.sqlite.inTransaction
   }
 
-  /** Appends in one transaction; resolves each document to the sequence number of its last row. */
+  /** Appends in one transaction; returns each document with the sequence number of its last row. */
   append(updates: CommitBatch['updates'], now: number): Map<string, number> {
     return this.run(updates, now)
   }
