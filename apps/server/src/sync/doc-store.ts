@@ -35,9 +35,9 @@ export interface CommitResult {
   /** Changes kept out of the projection, with the reason (unknown item, not in schema...). */
   readonly rejected: ReadonlyArray<{ readonly change: ProjectedChange; readonly reason: string }>
   /**
-   * The sequence number of the last row each document got, from stores that have `others`: a
-   * server whose rows follow its watermark directly moves the watermark past them, so its next
-   * look for other writers' rows does not read its own back.
+   * The sequence number of the last row each document got, when the store numbers its rows: a
+   * server whose rows follow a room's watermark directly moves the watermark past them, so its
+   * next look for other writers' rows (`others`) does not read its own back.
    */
   readonly lastSeqs?: ReadonlyMap<string, number>
 }

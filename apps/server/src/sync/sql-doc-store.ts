@@ -20,7 +20,7 @@ import type {
   ProjectedChange,
 } from './doc-store'
 import { InThreadLogFolder, sameRows, type LogFolder, type LogRange } from './log-folder'
-import { SqliteAppender } from './sqlite-appender'
+import { prepareMaxSeq, SqliteAppender } from './sqlite-appender'
 
 const INSERT_CHUNK = 200
 /** Up to this many rows, one precompiled insert per row beats building a multi-row insert. */
@@ -138,9 +138,7 @@ class SqliteLogWatch implements LogWatch {
     private readonly db: Kysely<Database>,
   ) {
     this.version = this.read()
-    this.maxSeq = sqlite
-      .prepare<[string], number>('select coalesce(max(seq), 0) from doc_updates where doc = ?')
-      .pluck()
+    this.maxSeq = prepareMaxSeq(sqlite)
   }
 
   changed(): boolean {
@@ -150,12 +148,8 @@ class SqliteLogWatch implements LogWatch {
     return true
   }
 
-  lastSeq(doc: string): Promise<number> {
-    try {
-      return Promise.resolve(this.maxSeq.get(doc)!)
-    } catch (err) {
-      return Promise.reject(err)
-    }
+  async lastSeq(doc: string): Promise<number> {
+    return this.maxSeq.get(doc)!
   }
 
   rowsAfter(doc: string, seq: number): Promise<Array<{ seq: number; update: Uint8Array }>> {

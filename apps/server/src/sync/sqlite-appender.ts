@@ -2,6 +2,13 @@ import type SQLite from 'better-sqlite3'
 import type { CommitBatch } from './doc-store'
 import { sameRows, type FoldedLog, type LogRange } from './log-folder'
 
+/** The highest sequence number in a document's log, 0 for none, on the raw handle. */
+export function prepareMaxSeq(sqlite: SQLite.Database): SQLite.Statement<[string], number> {
+  return sqlite
+    .prepare<[string], number>('select coalesce(max(seq), 0) from doc_updates where doc = ?')
+    .pluck()
+}
+
 /**
  * The commit of nearly every sync batch, updates appended to the log and nothing else, run
  * straight on better-sqlite3: two statements prepared once, in one synchronous transaction.
@@ -16,9 +23,7 @@ export class SqliteAppender {
   private readonly replace: (doc: string, folded: FoldedLog, now: number) => boolean
 
   constructor(private readonly sqlite: SQLite.Database) {
-    const maxSeq = sqlite
-      .prepare<[string], number>('select coalesce(max(seq), 0) from doc_updates where doc = ?')
-      .pluck()
+    const maxSeq = prepareMaxSeq(sqlite)
     const insert = sqlite.prepare<[string, number, Uint8Array, number]>(
       'insert into doc_updates (doc, seq, "update", created_at) values (?, ?, ?, ?)',
     )
