@@ -171,6 +171,14 @@ function shapedWarmup(spec: RunSpec): { edits: number } | undefined {
 }
 const ATTEMPTS = 3
 
+/** Runs an unmeasured load (no late joiners checked); throws with its output when it fails. */
+async function warmUp(what: string, args: string[], maxSeconds: number): Promise<void> {
+  const load = await runLoad(args.concat('--late-check', '0'), maxSeconds)
+  if (!load.result || load.exitCode !== 0) {
+    throw new Error(`${what} load exited ${load.exitCode}: ${load.output.slice(-300)}`)
+  }
+}
+
 /** load.mjs arguments for `clients` clients on rooms `booklet/<prefix><d>` of one server. */
 function loadArgs(
   url: string,
@@ -234,19 +242,21 @@ async function attemptOne(
   const server = await startServer(kind, { cpuProfileDir, diagnostics: true })
   let m: Measurement
   try {
+    const shaped = o.warmup ? shapedWarmup(spec) : undefined
     const params: string[] = []
     if (kind === 'concord') {
       const api = await adminApi(server)
       await createProjects(api, 'b', spec.docs)
       if (o.warmup) await createProjects(api, 'w', 1)
-      if (o.warmup && shapedWarmup(spec)) await createProjects(api, 'v', spec.docs)
+      if (shaped) await createProjects(api, 'v', spec.docs)
       params.push('--params', `token=${api.token}`)
     }
     // Every server gets the same warm-up on a document of its own, unmeasured, so that the run
     // measures serving rather than the JIT compiling each server's path during its first seconds
     // (which a server pays once per start). `--cold` measures from a fresh process instead.
     if (o.warmup) {
-      const warm = await runLoad(
+      await warmUp(
+        'warm-up',
         loadArgs(server.wsUrl, kind, params, {
           prefix: 'w',
           clients: WARMUP.clients,
@@ -254,29 +264,23 @@ async function attemptOne(
           edits: WARMUP.edits,
           interval: WARMUP.interval,
           awareness: spec.awareness ? WARMUP.interval : 0,
-        }).concat('--late-check', '0'),
+        }),
         60,
       )
-      if (!warm.result || warm.exitCode !== 0) {
-        throw new Error(`warm-up load exited ${warm.exitCode}: ${warm.output.slice(-300)}`)
-      }
-      const shaped = shapedWarmup(spec)
-      if (shaped) {
-        const args = loadArgs(server.wsUrl, kind, params, {
+    }
+    if (shaped) {
+      await warmUp(
+        'second warm-up',
+        loadArgs(server.wsUrl, kind, params, {
           prefix: 'v',
           clients: spec.clients,
           docs: spec.docs,
           edits: shaped.edits,
           interval: spec.interval,
           awareness: spec.awareness ?? 0,
-        }).concat('--procs', String(spec.procs ?? 1), '--late-check', '0')
-        const second = await runLoad(args, 60 + SHAPED_WARMUP_S * 2)
-        if (!second.result || second.exitCode !== 0) {
-          throw new Error(
-            `second warm-up load exited ${second.exitCode}: ${second.output.slice(-300)}`,
-          )
-        }
-      }
+        }).concat('--procs', String(spec.procs ?? 1)),
+        60 + SHAPED_WARMUP_S * 2,
+      )
     }
     // Bounded: connect (≤30 s) + edits + drain (≤20 s) + convergence check.
     const editSeconds = (edits * spec.interval) / 1000
