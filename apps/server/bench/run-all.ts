@@ -1,13 +1,16 @@
-// `npm run bench -w @concord/server`: the three server benchmarks of issue 2 in sequence, then
-// every table again in one place. Options are passed through to the sync bench:
+// `npm run bench -w @concord/server`: the three server benchmarks of issue 2 in sequence, every
+// table of theirs again in one place, then the dashboard and model benchmarks (own processes:
+// they are scripts that run on import). Options reach the sync bench:
 //   npm run bench -w @concord/server -- --quick --runs 1doc,burst --repeat 1
-//   npm run bench -w @concord/server -- --only sync|import|memory[,…]
+//   npm run bench -w @concord/server -- --only sync|import|memory|dashboard|models[,…]
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { importBench } from './import.bench'
 import { waitForQuiet } from './lib/host'
 import { prepareLoadScript } from './lib/load'
 import { saveResults } from './lib/report'
-import { applyNice, benchNice } from './lib/servers'
+import { applyNice, benchDir, benchNice } from './lib/servers'
 import { memory } from './memory.bench'
 import { syncLoad } from './sync-load.bench'
 
@@ -25,20 +28,27 @@ const { values } = parseArgs({
 })
 if (values.help) {
   console.log(
-    'run-all.ts [--only sync,import,memory] [--runs NAMES] [--quick] [--repeat N]\n' +
-      '           [--strict] [--nice N] [--cold]\n' +
-      'Defaults: all three benches, 3 repeats of every sync run (1 with --quick).',
+    'run-all.ts [--only sync,import,memory,dashboard,models] [--runs NAMES] [--quick]\n' +
+      '           [--repeat N] [--strict] [--nice N] [--cold]\n' +
+      'Defaults: all five, 3 repeats of every sync run (1 with --quick; --quick also runs the\n' +
+      'dashboard on 20,000 items instead of 100,000).',
   )
   process.exit(0)
 }
-const only = new Set((values.only ?? 'sync,import,memory').split(','))
+const SECTIONS = ['sync', 'import', 'memory', 'dashboard', 'models']
+const only = new Set((values.only ?? SECTIONS.join(',')).split(',').filter(Boolean))
+const unknownSections = [...only].filter((s) => !SECTIONS.includes(s))
+if (unknownSections.length > 0) {
+  console.error(`unknown --only ${unknownSections.join(', ')}; known: ${SECTIONS.join(', ')}`)
+  process.exit(2)
+}
 const started = Date.now()
 const sections: string[] = []
 const saved: Record<string, unknown> = {}
 let pass = true
 
 applyNice(values.nice)
-prepareLoadScript() // fail early if ../shared/bench/yjs-load is missing
+if (only.has('sync')) prepareLoadScript() // fail early if ../shared/bench/yjs-load is missing
 if (only.has('sync')) {
   console.log('## sync load')
   const report = await syncLoad({
@@ -68,8 +78,29 @@ if (only.has('memory')) {
   sections.push(report.markdown)
   saved.memory = report.results
 }
-const minutes = ((Date.now() - started) / 60_000).toFixed(1)
-console.log(`\n# Concord server benchmarks (${new Date().toISOString()}, ${minutes} min)\n`)
-console.log(sections.join('\n\n'))
-console.log(`\nresults: ${saveResults('all', saved)}`)
+if (sections.length > 0) {
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1)
+  console.log(`\n# Concord server benchmarks (${new Date().toISOString()}, ${minutes} min)\n`)
+  console.log(sections.join('\n\n'))
+  console.log(`\nresults: ${saveResults('all', saved)}`)
+}
+
+/** Runs a bench script that does its work on import, in its own process, output passed through. */
+function runScript(file: string, args: readonly string[]): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, file), ...args], {
+    stdio: 'inherit',
+  })
+  if (r.status !== 0) {
+    console.error(`${file} exited ${r.status ?? r.signal}`)
+    process.exitCode = 1
+  }
+}
+if (only.has('dashboard')) {
+  console.log('\n## dashboard')
+  runScript('dashboard.bench.ts', values.quick ? ['--items', '20000', '--repeat', '2'] : [])
+}
+if (only.has('models')) {
+  console.log('\n## models')
+  runScript('models.bench.ts', [])
+}
 if (values.strict && !pass) process.exitCode = 1
