@@ -48,8 +48,8 @@ const saved: Record<string, unknown> = {}
 let pass = true
 
 applyNice(values.nice)
-if (only.has('sync')) prepareLoadScript() // fail early if ../shared/bench/yjs-load is missing
 if (only.has('sync')) {
+  prepareLoadScript() // fail before any measuring if ../shared/bench/yjs-load is missing
   console.log('## sync load')
   const report = await syncLoad({
     runs: values.runs?.split(',').filter(Boolean),
@@ -59,7 +59,7 @@ if (only.has('sync')) {
   })
   console.log(`\n${report.markdown}\n`)
   sections.push(report.markdown)
-  saved.sync = { results: report.results, raw: report.raw }
+  saved.sync = { results: report.results, raw: report.raw, unresolved: report.unresolved }
   pass &&= report.pass
 }
 if (only.has('import')) {

@@ -413,7 +413,7 @@ export interface SyncLoadReport {
  * Whether a run measured finely enough to judge the p99 target: the control copy of the reference
  * within [1/target, target] of the reference. Undefined when no control copy was measured.
  */
-export function resolvesTarget(controlRatio: number | undefined): boolean | undefined {
+function resolvesTarget(controlRatio: number | undefined): boolean | undefined {
   if (controlRatio === undefined || Number.isNaN(controlRatio)) return undefined
   return controlRatio <= TARGET.p99Ratio && controlRatio >= 1 / TARGET.p99Ratio
 }
@@ -673,9 +673,9 @@ async function main(): Promise<void> {
     console.log(
       `sync-load.bench.ts [--runs ${RUNS.map((r) => r.name).join(',')}] [--quick] [--repeat N]\n` +
         `                   [--servers ${SERVERS.join(',')}] [--verbose] [--strict] [--profile …]\n` +
+        '                   [--nice N] [--cold]\n' +
         '--servers: y-websocket-control (on by default) is a second copy of the reference, whose\n' +
         '  p99 ratio to the reference shows how far two identical servers land apart in one run\n' +
-        '                   [--nice N] [--cold]\n' +
         '--cold: measure each server from its first second (default: after an unmeasured warm-up)\n' +
         '--strict: exit 1 when Concord misses the target on any run\n' +
         '--profile concord[,y-websocket,hocuspocus]: run those servers under --cpu-prof and\n' +
@@ -695,7 +695,8 @@ async function main(): Promise<void> {
     warmup: !values.cold,
   })
   console.log(`\n${report.markdown}\n`)
-  console.log(`results: ${saveResults('sync-load', { results: report.results, raw: report.raw })}`)
+  const saved = { results: report.results, raw: report.raw, unresolved: report.unresolved }
+  console.log(`results: ${saveResults('sync-load', saved)}`)
   if (values.strict && !report.pass) process.exitCode = 1
 }
 
