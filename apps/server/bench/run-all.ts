@@ -12,7 +12,7 @@ import { prepareLoadScript } from './lib/load'
 import { saveResults } from './lib/report'
 import { applyNice, benchDir, benchNice } from './lib/servers'
 import { memory } from './memory.bench'
-import { syncLoad } from './sync-load.bench'
+import { savedSyncResults, syncLoad } from './sync-load.bench'
 
 const { values } = parseArgs({
   options: {
@@ -59,7 +59,7 @@ if (only.has('sync')) {
   })
   console.log(`\n${report.markdown}\n`)
   sections.push(report.markdown)
-  saved.sync = { results: report.results, raw: report.raw, unresolved: report.unresolved }
+  saved.sync = savedSyncResults(report)
   pass &&= report.pass
 }
 if (only.has('import')) {

@@ -409,6 +409,11 @@ export interface SyncLoadReport {
   unresolved: string[]
 }
 
+/** What a sync report keeps in its results JSON (every bench entry point saves the same). */
+export function savedSyncResults(report: SyncLoadReport): object {
+  return { results: report.results, raw: report.raw, unresolved: report.unresolved }
+}
+
 /**
  * Whether a run measured finely enough to judge the p99 target: the control copy of the reference
  * within [1/target, target] of the reference. Undefined when no control copy was measured.
@@ -695,8 +700,7 @@ async function main(): Promise<void> {
     warmup: !values.cold,
   })
   console.log(`\n${report.markdown}\n`)
-  const saved = { results: report.results, raw: report.raw, unresolved: report.unresolved }
-  console.log(`results: ${saveResults('sync-load', saved)}`)
+  console.log(`results: ${saveResults('sync-load', savedSyncResults(report))}`)
   if (values.strict && !report.pass) process.exitCode = 1
 }
 
