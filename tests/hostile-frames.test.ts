@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { connectProvider, waitFor, waitSynced } from './helpers/clients'
 import { readAnnotations, readStoredDoc } from './helpers/disk'
 import { createFixture, type Fixture } from './helpers/project-fixture'
-import { openRaw } from './helpers/raw-socket'
+import { openRaw, rawUpgrade, wsFrame, type FrameShape } from './helpers/raw-socket'
 import { startServerProcess, type ServerProcess } from './helpers/server-process'
 
 let server: ServerProcess
@@ -73,8 +73,34 @@ function mutate(frame: Uint8Array, random: () => number): Uint8Array {
   }
 }
 
+/** Where a frame breaks the WebSocket framing itself: each is refused by the parser at once. */
+const brokenShapes: FrameShape[] = [
+  { masked: false },
+  { opcode: 0x3 },
+  { opcode: 0xb },
+  { rsv: 4 },
+  { rsv: 3 },
+  { announcedLength: 1024 * 1024 + 1 },
+]
+
 it('1,000 random and mutated frames: server up, others keep syncing, document unchanged by them', async () => {
   const room = `booklet/${fx.project}`
+  // A labels document that only read-only peers (its reviewer) and refused ones reach.
+  const bystander = fx.annotators[1]!
+  const bystanderRoom = `labels/${fx.project}/${bystander.id}`
+  const owner = connectProvider(server.wsUrl, bystanderRoom, bystander.api.token)
+  await waitSynced(owner)
+  owner.doc.getMap('labels').set(fx.items[0]!, { value: 'neg', at: 1 })
+  await waitFor(
+    () => readAnnotations(server.dataDir, fx.project).some((r) => r.annotator_id === bystander.id),
+    'bystander label stored',
+  )
+  owner.destroy()
+  const bystanderBefore = Y.encodeStateAsUpdate(readStoredDoc(server.dataDir, bystanderRoom))
+  const annotationsOf = (who: string) =>
+    readAnnotations(server.dataDir, fx.project).filter((r) => r.annotator_id === who)
+  const bystanderRows = annotationsOf(bystander.id)
+
   const a = connectProvider(server.wsUrl, room, fx.admin.token)
   const b = connectProvider(server.wsUrl, room, fx.reviewer.api.token)
   await Promise.all([waitSynced(a), waitSynced(b)])
@@ -89,10 +115,12 @@ it('1,000 random and mutated frames: server up, others keep syncing, document un
     `${server.wsUrl}/${room}?token=${annotator.api.token}`,
     // the attacker's own labels document, which it may write: only valid updates may land
     `${server.wsUrl}/labels/${fx.project}/${annotator.id}?token=${annotator.api.token}`,
+    // a reviewer reads another annotator's labels: nothing it sends may change them
+    `${server.wsUrl}/${bystanderRoom}?token=${fx.reviewer.api.token}`,
   ]
   let closedByServer = 0
   for (let sent = 0; sent < 1000;) {
-    const raw = openRaw(targets[sent % 2]!)
+    const raw = openRaw(targets[sent % targets.length]!)
     await raw.opened
     while (sent < 1000 && raw.ws.readyState === raw.ws.OPEN) {
       const base = frames[Math.floor(random() * frames.length)]!
@@ -105,6 +133,38 @@ it('1,000 random and mutated frames: server up, others keep syncing, document un
     if (result.closeCode === 4400) closedByServer++
   }
   expect(closedByServer).toBeGreaterThan(10)
+
+  // Refused sockets: the same frames (and some that break the framing itself) right behind the
+  // upgrade request, which the server answers with a refusal.
+  const refused = [
+    { url: `${server.wsUrl}/${room}?token=not-a-session`, code: 4401 },
+    // an annotator at another annotator's labels in a blind project
+    { url: `${server.wsUrl}/${bystanderRoom}?token=${annotator.api.token}`, code: 4403 },
+  ]
+  const refusedWith: Array<string | number | undefined> = []
+  for (let round = 0; round < 10; round++) {
+    const sockets = Array.from({ length: 10 }, (_, i) => {
+      const target = refused[i % refused.length]!
+      const wire: Uint8Array[] = []
+      for (let n = 1 + Math.floor(random() * 8); n > 0; n--) {
+        const base = frames[Math.floor(random() * frames.length)]!
+        const payload = random() < 0.15 ? base : mutate(base, random)
+        const broken = random() < 0.2
+        wire.push(
+          wsFrame(payload, broken ? brokenShapes[Math.floor(random() * brokenShapes.length)] : {}),
+        )
+        if (broken) break
+      }
+      // A close frame ends a sequence the parser accepted, so the server ends the socket.
+      wire.push(wsFrame(Uint8Array.from([0x03, 0xe8]), { opcode: 0x8 }))
+      return rawUpgrade(target.url, Buffer.concat(wire), { waitMs: 5_000 }).then((r) => {
+        expect(r.closedByServer).toBe(true)
+        return r.closeCode === target.code ? 'refused as expected' : r.closeCode
+      })
+    })
+    for (const outcome of await Promise.all(sockets)) refusedWith.push(outcome)
+  }
+  expect(refusedWith).toEqual(Array.from({ length: 100 }, () => 'refused as expected'))
 
   // Others keep syncing.
   b.doc.getText('intro').insert(0, 'After. ')
@@ -122,6 +182,11 @@ it('1,000 random and mutated frames: server up, others keep syncing, document un
   // Nothing outside the schema entered the projection.
   for (const row of readAnnotations(server.dataDir, fx.project))
     expect(['pos', 'neg', 'neutral']).toContain(row.value)
+  // Read-only and refused peers changed nothing of the labels document they reached.
+  expect(Y.encodeStateAsUpdate(readStoredDoc(server.dataDir, bystanderRoom))).toEqual(
+    bystanderBefore,
+  )
+  expect(annotationsOf(bystander.id)).toEqual(bystanderRows)
   const health = await fetch(`${server.url}/api/health`)
   expect(health.status).toBe(200)
   a.destroy()

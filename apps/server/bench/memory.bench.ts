@@ -13,6 +13,7 @@ import { adminApi, createProjects } from './lib/concord-setup'
 import { fmt, saveResults, sleep, table } from './lib/report'
 import {
   applyNice,
+  isConcord,
   isMain,
   parseServerKinds,
   procStats,
@@ -80,7 +81,7 @@ async function measureServer(
   const clients: BenchClient[] = []
   try {
     let token: string | undefined
-    if (kind === 'concord') {
+    if (isConcord(kind)) {
       const api = await adminApi(server)
       await createProjects(api, 'm', docs)
       token = api.token

@@ -10,7 +10,7 @@ import { importBench } from './import.bench'
 import { waitForQuiet } from './lib/host'
 import { prepareLoadScript } from './lib/load'
 import { saveResults } from './lib/report'
-import { applyNice, benchDir, benchNice } from './lib/servers'
+import { applyNice, benchDir, benchNice, setBaselineDir } from './lib/servers'
 import { memory } from './memory.bench'
 import { savedSyncResults, syncLoad } from './sync-load.bench'
 
@@ -23,13 +23,14 @@ const { values } = parseArgs({
     strict: { type: 'boolean', default: false },
     cold: { type: 'boolean', default: false },
     nice: { type: 'string' },
+    'baseline-dir': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
 if (values.help) {
   console.log(
     'run-all.ts [--only sync,import,memory,dashboard,models] [--runs NAMES] [--quick]\n' +
-      '           [--repeat N] [--strict] [--nice N] [--cold]\n' +
+      '           [--repeat N] [--strict] [--nice N] [--cold] [--baseline-dir DIR]\n' +
       'Defaults: all five, 3 repeats of every sync run (1 with --quick; --quick also runs the\n' +
       'dashboard on 20,000 items instead of 100,000).',
   )
@@ -48,6 +49,8 @@ const saved: Record<string, unknown> = {}
 let pass = true
 
 applyNice(values.nice)
+// The sync bench then also measures concord-baseline (sync-load.bench.ts --help).
+if (values['baseline-dir'] !== undefined) setBaselineDir(values['baseline-dir'])
 if (only.has('sync')) {
   prepareLoadScript() // fail before any measuring if ../shared/bench/yjs-load is missing
   console.log('## sync load')

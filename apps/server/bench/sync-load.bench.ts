@@ -15,10 +15,13 @@ import { summarize } from './profile-summary'
 import {
   applyNice,
   benchNice,
+  hasBaselineDir,
+  isConcord,
   isMain,
   parseServerKinds,
   procStats,
   SERVER_LABEL,
+  setBaselineDir,
   startServer,
   type ServerDiagnostics,
   type ServerKind,
@@ -253,7 +256,7 @@ async function attemptOne(
   try {
     const shaped = o.warmup ? shapedWarmup(spec) : undefined
     const params: string[] = []
-    if (kind === 'concord') {
+    if (isConcord(kind)) {
       const api = await adminApi(server)
       await createProjects(api, 'b', spec.docs)
       if (o.warmup) await createProjects(api, 'w', 1)
@@ -441,7 +444,13 @@ export async function syncLoad(opts: {
       `unknown run(s) ${unknown.join(', ')}; known: ${RUNS.map((r) => r.name).join(', ')}`,
     )
   }
-  const servers = opts.servers ?? SERVERS
+  // With a baseline checkout (--baseline-dir), both Concord builds meet the same schedule.
+  const servers =
+    opts.servers ??
+    (hasBaselineDir()
+      ? SERVERS.flatMap((k): ServerKind[] => (k === 'concord' ? [k, 'concord-baseline'] : [k]))
+      : SERVERS)
+  const withBaseline = servers.includes('concord') && servers.includes('concord-baseline')
   const repeat = Math.max(1, opts.repeat ?? 1)
   const results: Measurement[] = []
   const raw: Measurement[] = []
@@ -533,6 +542,7 @@ export async function syncLoad(opts: {
     const ref = get('y-websocket')
     const hp = get('hocuspocus')
     const control = get('y-websocket-control')
+    const base = get('concord-baseline')
     if (!c) continue
     const r = (a: number | undefined, b: number | undefined): number =>
       a === undefined || b === undefined ? NaN : a / b
@@ -565,6 +575,9 @@ export async function syncLoad(opts: {
       fmt(r(c.p99, hp?.p99), 2),
       fmt(r(c.updatesPerS, hp?.updatesPerS), 3),
       fmt(controlRatio, 2),
+      ...(withBaseline
+        ? [fmt(r(c.p99, base?.p99), 2), fmt(r(c.updatesPerS, base?.updatesPerS), 3)]
+        : []),
       verdict,
     ])
   }
@@ -576,6 +589,7 @@ export async function syncLoad(opts: {
       'p99 Concord/Hocuspocus',
       'updates/s Concord/Hocuspocus',
       'p99 control/ref',
+      ...(withBaseline ? ['p99 Concord/baseline', 'updates/s Concord/baseline'] : []),
       `target (p99 ≤ ${TARGET.p99Ratio}x ref, updates/s ≥ ref)`,
     ],
     ratioRows,
@@ -671,6 +685,7 @@ async function main(): Promise<void> {
       profile: { type: 'string' },
       cold: { type: 'boolean', default: false },
       nice: { type: 'string' },
+      'baseline-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -678,9 +693,11 @@ async function main(): Promise<void> {
     console.log(
       `sync-load.bench.ts [--runs ${RUNS.map((r) => r.name).join(',')}] [--quick] [--repeat N]\n` +
         `                   [--servers ${SERVERS.join(',')}] [--verbose] [--strict] [--profile …]\n` +
-        '                   [--nice N] [--cold]\n' +
+        '                   [--nice N] [--cold] [--baseline-dir DIR]\n' +
         '--servers: y-websocket-control (on by default) is a second copy of the reference, whose\n' +
         '  p99 ratio to the reference shows how far two identical servers land apart in one run\n' +
+        '--baseline-dir DIR: also measure concord-baseline, Concord as built in the checkout DIR\n' +
+        '  (e.g. `git worktree add DIR <commit>`), beside this one in the same repeats\n' +
         '--cold: measure each server from its first second (default: after an unmeasured warm-up)\n' +
         '--strict: exit 1 when Concord misses the target on any run\n' +
         '--profile concord[,y-websocket,hocuspocus]: run those servers under --cpu-prof and\n' +
@@ -690,6 +707,7 @@ async function main(): Promise<void> {
     return
   }
   applyNice(values.nice)
+  if (values['baseline-dir'] !== undefined) setBaselineDir(values['baseline-dir'])
   const report = await syncLoad({
     runs: values.runs?.split(',').filter(Boolean),
     quick: values.quick,

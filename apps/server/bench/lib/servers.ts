@@ -1,7 +1,16 @@
 // Starts the three servers under comparison as child processes on 127.0.0.1 and makes sure none
 // of them (nor any temp data directory) outlives the bench, also on Ctrl-C.
 import { execSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { setPriority, tmpdir } from 'node:os'
@@ -16,12 +25,15 @@ const require = createRequire(import.meta.url)
 /**
  * `y-websocket-control` is a second copy of the reference server, measured like any other: its
  * ratio to the reference is how far two identical servers land apart in one run (the noise floor
- * a verdict near the target has to be read against).
+ * a verdict near the target has to be read against). `concord-baseline` is Concord as built in
+ * another checkout (setBaselineDir), to compare two builds in the same run.
  */
-export type ServerKind = 'concord' | 'y-websocket' | 'y-websocket-control' | 'hocuspocus'
+export type ServerKind =
+  'concord' | 'concord-baseline' | 'y-websocket' | 'y-websocket-control' | 'hocuspocus'
 
 export const SERVER_LABEL: Record<ServerKind, string> = {
   concord: 'Concord',
+  'concord-baseline': 'Concord (baseline)',
   'y-websocket': 'y-websocket (ref)',
   'y-websocket-control': 'y-websocket (ref, control copy)',
   hocuspocus: 'Hocuspocus',
@@ -38,6 +50,63 @@ export function parseServerKinds(list: string | undefined): ServerKind[] | undef
     )
   }
   return kinds as ServerKind[]
+}
+
+/** Concord, this checkout's or the baseline's: same protocol, same setup (session, projects). */
+export function isConcord(kind: ServerKind): boolean {
+  return kind === 'concord' || kind === 'concord-baseline'
+}
+
+// ---- the baseline build -----------------------------------------------------------------------
+
+let baselineDir: string | undefined = process.env.CONCORD_BENCH_BASELINE_DIR || undefined
+
+/** The checkout `concord-baseline` runs from (`--baseline-dir`, CONCORD_BENCH_BASELINE_DIR). */
+export function setBaselineDir(dir: string): void {
+  baselineDir = resolve(dir)
+}
+
+export function hasBaselineDir(): boolean {
+  return baselineDir !== undefined
+}
+
+/** The baseline's own bench entry, its node_modules linked first (linkModules). */
+function baselineServerScript(): { dir: string; script: string } {
+  if (baselineDir === undefined) {
+    throw new Error(
+      'concord-baseline needs --baseline-dir DIR: a checkout of the build to compare against ' +
+        '(e.g. `git worktree add /tmp/concord-before <commit>`)',
+    )
+  }
+  const script = join(baselineDir, 'apps/server/bench/servers/concord.ts')
+  if (!existsSync(script)) {
+    throw new Error(`--baseline-dir ${baselineDir} is not a Concord checkout (no ${script})`)
+  }
+  linkModules(baselineDir)
+  return { dir: baselineDir, script }
+}
+
+/**
+ * Gives a checkout without node_modules (a fresh `git worktree`) this repository's installed
+ * packages: a node_modules of symlinks to ours, except the workspace's own packages (@concord/*),
+ * whose relative links (../../packages/core) then point into the checkout, so that it runs its
+ * own code on the same dependencies. ES modules ignore NODE_PATH; links are what resolves.
+ * A checkout that has a node_modules already is left as it is.
+ */
+function linkModules(dir: string): void {
+  const target = join(dir, 'node_modules')
+  if (existsSync(target)) return
+  const ours = join(repoRoot, 'node_modules')
+  mkdirSync(target)
+  for (const entry of readdirSync(ours)) {
+    if (entry === '@concord') {
+      mkdirSync(join(target, entry))
+      for (const pkg of readdirSync(join(ours, entry))) {
+        symlinkSync(readlinkSync(join(ours, entry, pkg)), join(target, entry, pkg))
+      }
+    } else symlinkSync(join(ours, entry), join(target, entry))
+  }
+  console.log(`(linked ${target} to ${ours}, @concord/* to the checkout's own packages)`)
 }
 
 export interface ServerHandle {
@@ -238,11 +307,17 @@ export async function startServer(
   let argv: string[]
   let dataDir: string | undefined
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env }
-  if (opts.diagnostics && kind === 'concord') env.CONCORD_BENCH_COUNTERS = '1'
+  if (opts.diagnostics && isConcord(kind)) env.CONCORD_BENCH_COUNTERS = '1'
   const node = nodeArgsFor(kind, opts)
+  let cwd = repoRoot
   if (kind === 'concord') {
     dataDir = tempDir('concord-bench-')
     argv = [...node, '--import', 'tsx', join(benchDir, 'servers/concord.ts'), dataDir]
+  } else if (kind === 'concord-baseline') {
+    const baseline = baselineServerScript()
+    dataDir = tempDir('concord-baseline-bench-')
+    cwd = baseline.dir // tsx and the server's own packages resolve from the checkout
+    argv = [...node, '--import', 'tsx', baseline.script, dataDir]
   } else if (kind === 'hocuspocus') {
     argv = [...node, '--import', 'tsx', join(benchDir, 'servers/hocuspocus.ts'), '0']
   } else {
@@ -254,7 +329,7 @@ export async function startServer(
     argv = [...node, join(dirname(pkg), 'src/server.js')]
   }
   const child = spawn(process.execPath, argv, {
-    cwd: repoRoot,
+    cwd,
     env,
     stdio: opts.probe ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   })
@@ -282,7 +357,7 @@ export async function startServer(
       rej(new Error(`${kind} exited (${code ?? signal}) before it listened:\n${out}`))
     })
   })
-  const wsUrl = kind === 'concord' ? `${url.replace(/^http/, 'ws')}/sync` : url
+  const wsUrl = isConcord(kind) ? `${url.replace(/^http/, 'ws')}/sync` : url
   let probeSeq = 0
   return {
     kind,

@@ -4,8 +4,15 @@ import { describe, expect, it } from 'vitest'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { createMemoryLogger } from '../logger'
+import { halfApplyingUpdate } from '../testing/half-applying-update'
 import { CloseCode } from './close-codes'
-import { MemoryDocStore, type CommitBatch, type CommitResult, type LogWatch } from './doc-store'
+import {
+  MemoryDocStore,
+  type CommitBatch,
+  type CommitResult,
+  type LogWatch,
+  type ProjectedChange,
+} from './doc-store'
 import { decodeNotice, MessageType } from './protocol'
 import { SyncServer, type Connection, type ConnectionInfo, type Timers } from './sync-server'
 
@@ -270,6 +277,102 @@ describe('SyncServer', () => {
       p.sent.filter((f) => f[0] === MessageType.notice).map((f) => decodeNotice(f)?.item)
     expect(notices(tab1)).toEqual(['7'])
     expect(notices(tab2)).toEqual([])
+  })
+
+  it('an update that throws half-way in Yjs changes nothing; the rest of its turn lands', async () => {
+    const { server, store } = setup()
+    const committed: ProjectedChange[][] = []
+    const commit = store.commit.bind(store)
+    store.commit = (batch) => {
+      committed.push([...batch.changes])
+      return commit(batch)
+    }
+    const room = 'labels/p/u1'
+    const hostile = peer(server, { room, access: 'write', user: 'u1' })
+    const tab = peer(server, { room, access: 'write', user: 'u1' })
+    const reader = peer(server, { room, access: 'read', user: 'r' })
+    await settle()
+    tab.conn.receive(updateFrame((d) => d.getMap('labels').set('1', { value: 'pos' })))
+    await settle()
+    const framesBefore = reader.sent.length
+    committed.length = 0
+
+    // One turn: a server change, a valid update, the hostile one, another valid one.
+    const serverChange = server.change(room, (d) => d.getMap('meta').set('by', 'server'))
+    await Promise.resolve()
+    tab.conn.receive(updateFrame((d) => d.getMap('labels').set('2', { value: 'neg' })))
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, 0)
+    syncProtocol.writeUpdate(
+      e,
+      halfApplyingUpdate({ client: 4242, root: 'labels', key: '9', entry: { value: 'hacked' } }),
+    )
+    hostile.conn.receive(encoding.toUint8Array(e))
+    tab.conn.receive(updateFrame((d) => d.getMap('labels').set('3', { value: 'pos' })))
+    await serverChange
+    await settle()
+
+    expect(hostile.closes).toEqual([CloseCode.malformed])
+    expect(tab.closes).toEqual([])
+    const want = { '1': { value: 'pos' }, '2': { value: 'neg' }, '3': { value: 'pos' } }
+    // The log on "disk", the server's document and what a reader was sent: the same, clean.
+    const stored = new Y.Doc()
+    for (const row of store.logs.get(room)!) Y.applyUpdate(stored, row)
+    expect(stored.getMap('labels').toJSON()).toEqual(want)
+    expect(stored.getMap('meta').toJSON()).toEqual({ by: 'server' })
+    expect(Y.decodeStateVector(Y.encodeStateVector(stored)).has(4242)).toBe(false)
+    const live = await server.read(room, (d) => ({
+      labels: d.getMap('labels').toJSON(),
+      sv: Y.encodeStateVector(d),
+    }))
+    expect(live.labels).toEqual(want)
+    expect(live.sv).toEqual(Y.encodeStateVector(stored))
+    const seen = new Y.Doc()
+    for (const row of store.logs.get(room)!.slice(0, 1)) Y.applyUpdate(seen, row)
+    for (const frame of reader.sent.slice(framesBefore)) {
+      const d = decoding.createDecoder(frame)
+      if (decoding.readVarUint(d) !== 0 || decoding.readVarUint(d) !== 2) continue
+      Y.applyUpdate(seen, decoding.readVarUint8Array(d))
+    }
+    expect(seen.getMap('labels').toJSON()).toEqual(want)
+    // The projection was told of the valid keys only, with their clean values.
+    const projected = committed.flat().map((c) => [c.itemKey, c.entry])
+    expect(projected).toEqual(
+      expect.arrayContaining([
+        ['2', { value: 'neg' }],
+        ['3', { value: 'pos' }],
+      ]),
+    )
+    expect(projected.filter(([key]) => key === '9')).toEqual([])
+  })
+
+  it('a rollback after hundreds of commits (history folded) keeps every earlier edit', async () => {
+    const { server, store } = setup()
+    const room = 'booklet/p'
+    const a = peer(server, { room, access: 'write', user: 'a' })
+    await settle()
+    const writer = new Y.Doc()
+    writer.on('update', (u: Uint8Array) => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, 0)
+      syncProtocol.writeUpdate(e, u)
+      a.conn.receive(encoding.toUint8Array(e))
+    })
+    for (let i = 0; i < 300; i++) {
+      writer.getMap('m').set(`k${i}`, i)
+      await settle()
+    }
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, 0)
+    syncProtocol.writeUpdate(e, halfApplyingUpdate({ client: 7, root: 'm', key: 'bad', entry: 1 }))
+    a.conn.receive(encoding.toUint8Array(e))
+    await settle()
+    expect(a.closes).toEqual([CloseCode.malformed])
+    const live = await server.read(room, (d) => d.getMap('m').toJSON())
+    expect(live).toEqual(writer.getMap('m').toJSON())
+    const stored = new Y.Doc()
+    for (const row of store.logs.get(room)!) Y.applyUpdate(stored, row)
+    expect(stored.getMap('m').toJSON()).toEqual(writer.getMap('m').toJSON())
   })
 
   it('compacts a long log once the document is quiet, one at a time, while edits go on', async () => {

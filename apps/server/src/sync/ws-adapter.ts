@@ -22,6 +22,11 @@ export interface SyncEndpointOptions {
  * Forwards WebSocket frames between `ws` and the transport-free SyncServer. Refusals complete the
  * upgrade and then close with a 44xx code before any document byte is sent: the official client
  * treats 4400-4499 as final and stops retrying, where an HTTP 401 would make it retry for ever.
+ *
+ * Every socket gets an 'error' listener before anything a peer sent is parsed: Node takes its
+ * own off a socket it hands to 'upgrade', and `ws` re-emits the parser's refusals (an unmasked
+ * frame, a length over `maxFrameBytes`, reserved bits or opcodes) as 'error' on the WebSocket,
+ * refused or not. Unhandled, either would end the process.
  */
 export function attachSyncEndpoint(
   http: Server,
@@ -32,6 +37,7 @@ export function attachSyncEndpoint(
   const alive = new WeakMap<WebSocket, boolean>()
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy())
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (!url.pathname.startsWith(opts.prefix)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
@@ -43,22 +49,48 @@ export function attachSyncEndpoint(
     } catch {
       room = ''
     }
-    socket.on('error', () => socket.destroy())
-    opts.authorize(room, req, url).then(
-      (auth) => {
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          if (!auth.ok) {
-            ws.close(auth.code, auth.reason)
-            return
-          }
-          serve(ws, auth.info)
-        })
-      },
-      (err: unknown) => {
-        opts.log.error('authorization failed', { error: String(err) })
-        wss.handleUpgrade(req, socket, head, (ws) => ws.close(CloseCode.internalError, 'error'))
-      },
+    // Bytes the peer sends while authorization runs wait in the paused socket (TCP backpressure
+    // bounds them) and reach the WebSocket parser only once its 'error' listener is on.
+    const authorized = new Promise<Authorization>((resolve) =>
+      resolve(opts.authorize(room, req, url)),
     )
+    authorized
+      .then(
+        (auth) => {
+          upgrade(req, socket, head, (ws) => {
+            if (auth.ok) serve(ws, auth.info)
+            else refuse(ws, room, auth.code, auth.reason)
+          })
+        },
+        (err: unknown) => {
+          opts.log.error('authorization failed', { error: String(err) })
+          upgrade(req, socket, head, (ws) => refuse(ws, room, CloseCode.internalError, 'error'))
+        },
+      )
+      .catch((err: unknown) => {
+        opts.log.error('websocket upgrade failed', { room, error: String(err) })
+        socket.destroy()
+      })
+  }
+
+  /** Completes the handshake unless the peer left while it was being authorized. */
+  const upgrade = (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    then: (ws: WebSocket) => void,
+  ): void => {
+    if (socket.destroyed) return
+    // `then` runs synchronously, before the socket's buffered bytes are parsed.
+    wss.handleUpgrade(req, socket, head, then)
+  }
+
+  const refuse = (ws: WebSocket, room: string, code: number, reason: string): void => {
+    ws.on('error', (err) => {
+      opts.log.info('refused websocket sent a bad frame', { room, error: err.message })
+      ws.terminate()
+    })
+    ws.close(code, closeReason(reason))
   }
 
   const serve = (ws: WebSocket, info: ConnectionInfo): void => {
@@ -69,7 +101,7 @@ export function attachSyncEndpoint(
         send: (frame) => {
           if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true })
         },
-        close: (code, reason) => ws.close(code, reason.slice(0, 120)),
+        close: (code, reason) => ws.close(code, closeReason(reason)),
       },
       info,
     )
@@ -116,4 +148,16 @@ export function attachSyncEndpoint(
       wss.close()
     },
   }
+}
+
+/**
+ * A close frame's reason is at most 123 bytes of UTF-8, and `ws` throws on a longer one; reasons
+ * quote room names and errors, which a peer chooses. Cut on a character boundary.
+ */
+export function closeReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= 123) return reason
+  let cut = reason.slice(0, 123)
+  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1)
+  // A cut between the halves of a surrogate pair would leave a lone half.
+  return cut.replace(/[\uD800-\uDBFF]$/, '')
 }
