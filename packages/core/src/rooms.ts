@@ -1,4 +1,5 @@
 import { isId, type ProjectId, type UserId } from './ids'
+import { labelVisibility } from './label-visibility'
 
 /**
  * One Yjs document per room (DESIGN.md, "Yjs documents"):
@@ -41,22 +42,25 @@ export interface AccessContext {
 }
 
 /**
- * Who may read and write each room. Blind mode keeps annotators' judgements independent: an
- * annotator never reads another annotator's labels, nor the review room where they are discussed.
+ * Who may read and write each room. Blind mode (`labelVisibility`) keeps annotators' judgements
+ * independent: an annotator of a blind project never reads another annotator's labels, nor the
+ * review room where they are discussed (its adjudications, decisions, comment threads and live
+ * session). The booklet holds only what reviewers chose to publish as guidelines.
  */
 export function roomAccess(room: Room, ctx: AccessContext): Access {
   const { role } = ctx
   if (role === undefined) return 'none'
   const reviewer = role === 'admin' || role === 'reviewer'
+  const seesOthers = labelVisibility(role, ctx.project) === 'all'
   switch (room.kind) {
     case 'booklet':
       return reviewer || ctx.project.annotatorsEditBooklet ? 'write' : 'read'
     case 'labels':
       if (room.annotator === ctx.user) return 'write'
       if (reviewer) return 'read'
-      return ctx.project.blind ? 'none' : 'read'
+      return seesOthers ? 'read' : 'none'
     case 'review':
       if (reviewer) return 'write'
-      return ctx.project.blind ? 'none' : 'read'
+      return seesOthers ? 'read' : 'none'
   }
 }

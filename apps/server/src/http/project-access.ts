@@ -1,4 +1,10 @@
-import { ConcordError, isId, type ProjectRole } from '@concord/core'
+import {
+  ConcordError,
+  isId,
+  labelVisibility,
+  type LabelVisibility,
+  type ProjectRole,
+} from '@concord/core'
 import { hasRole, projectRole } from '../auth/project-role'
 import type { AuthUser } from '../auth/sessions'
 import type { ServerContext } from '../context'
@@ -27,4 +33,30 @@ export async function requireProject(
     )
   }
   return { project, role }
+}
+
+/**
+ * Loads a project whose members' labels the user may read, or what is computed from them
+ * (consensus, the review): reviewers and admins, and every member once blind mode is off
+ * (`labelVisibility` in @concord/core). An annotator of a blind project gets 403 with one message
+ * that says why and names nothing of the labels.
+ */
+export async function requireLabelReader(
+  ctx: ServerContext,
+  user: AuthUser,
+  projectId: string,
+): Promise<{ project: Project; role: ProjectRole }> {
+  const access = await requireProject(ctx, user, projectId, 'annotator')
+  if (visibilityOf(access) === 'own') {
+    throw new ConcordError(
+      'forbidden',
+      `project '${access.project.id}' is blind: annotators see only their own labels, not other people's labels or what is computed from them, until blind mode is turned off`,
+    )
+  }
+  return access
+}
+
+/** What the member sees of other people's labels in this project. */
+export function visibilityOf(access: { project: Project; role: ProjectRole }): LabelVisibility {
+  return labelVisibility(access.role, access.project)
 }

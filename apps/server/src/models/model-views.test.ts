@@ -140,7 +140,10 @@ describe('suggestions visibility', () => {
     { setting: 'reviewers', blind: false, annotator: false, reviewer: true, admin: true },
     // 'hidden' means nobody, admins included (the model still orders the queue).
     { setting: 'hidden', blind: false, annotator: false, reviewer: false, admin: false },
-    { setting: 'everyone', blind: true, annotator: true, reviewer: true, admin: true },
+    { setting: 'everyone', blind: false, annotator: true, reviewer: true, admin: true },
+    // This model was trained on the project's consensus, a summary of other people's labels:
+    // blind mode wins over 'everyone' (an uploaded model's suggestions would show).
+    { setting: 'everyone', blind: true, annotator: false, reviewer: true, admin: true },
   ] as const)(
     '$setting, blind $blind: annotator $annotator, reviewer $reviewer, admin $admin',
     async (c) => {

@@ -1,4 +1,4 @@
-import { ConcordError } from '@concord/core'
+import { ConcordError, toCsv, type CsvValue } from '@concord/core'
 import { Hono, type Context } from 'hono'
 import type { ServerContext } from '../../context'
 import {
@@ -7,7 +7,6 @@ import {
   userNames,
   type AgreementResponse,
 } from '../../agreement/agreement-service'
-import { toCsv } from '../../agreement/csv'
 import { agreementQuery, filterOf } from '../../agreement/query'
 import type { AppEnv } from '../app-env'
 import { requireProject } from '../project-access'
@@ -67,7 +66,7 @@ export function agreementCsv(r: AgreementResponse, part: Part): string {
         }),
       )
     case 'pairwise': {
-      const rows: unknown[][] = []
+      const rows: CsvValue[][] = []
       const a = r.pairwise.annotators
       for (let i = 0; i < a.length; i++) {
         for (let j = 0; j < a.length; j++) {

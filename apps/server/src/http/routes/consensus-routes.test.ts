@@ -11,8 +11,8 @@ afterEach(async () => {
 describe('GET /api/projects/:id/consensus', () => {
   it('applies the documented rule to every item, in pages', async () => {
     t = await createTestApp()
-    const { users, id } = await agreementFixture(t)
-    const token = users[3]!.token // an annotator: any member may read it
+    const { rev, id } = await agreementFixture(t)
+    const token = rev.token
     const first = await t.request('GET', '/api/projects/agr/consensus?limit=4', { token })
     expect(first.status).toBe(200)
     const second = await t.request(
@@ -75,6 +75,20 @@ describe('GET /api/projects/:id/consensus', () => {
     expect(lines[0]).toBe('item_id,external_id,label,rule,votes,ties')
     expect(lines).toHaveLength(8)
     expect(lines[3]).toBe(`${id.e3},e3,,none,a:1;b:1;c:1,a;b;c`)
+  })
+
+  it('is refused to an annotator while the project is blind, and open to her after', async () => {
+    t = await createTestApp()
+    const { users } = await agreementFixture(t)
+    const token = users[3]!.token
+    for (const path of ['/api/projects/agr/consensus', '/api/projects/agr/consensus.csv']) {
+      const res = await t.request('GET', path, { token })
+      expect(res.status).toBe(403)
+      expect(res.body.error.message).toContain('blind')
+    }
+    await t.request('PATCH', '/api/projects/agr', { token: t.adminToken, body: { blind: false } })
+    expect((await t.request('GET', '/api/projects/agr/consensus', { token })).status).toBe(200)
+    expect((await t.request('GET', '/api/projects/agr/consensus.csv', { token })).status).toBe(200)
   })
 
   it('is for members only and checks the cursor', async () => {

@@ -1,10 +1,10 @@
+import { toCsv } from '@concord/core'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { ServerContext } from '../../context'
 import { consensusOf, currentStore } from '../../agreement/agreement-service'
-import { toCsv } from '../../agreement/csv'
 import type { AppEnv } from '../app-env'
-import { requireProject } from '../project-access'
+import { requireLabelReader } from '../project-access'
 import { readQuery } from '../read-input'
 import { requireUser } from '../require-user'
 
@@ -17,16 +17,17 @@ const pageQuery = z.object({
 })
 
 /**
- * The consensus label of every item (members): GET .../consensus?cursor=&limit= pages through
- * the items in id order; GET .../consensus.csv is the whole project. The rule is consensusFor
- * in @concord/core.
+ * The consensus label of every item, with its votes (members who may read other people's labels:
+ * reviewers, and annotators once blind mode is off): GET .../consensus?cursor=&limit= pages
+ * through the items in id order; GET .../consensus.csv is the whole project. The rule is
+ * consensusFor in @concord/core.
  */
 export function consensusRoutes(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.use(requireUser(ctx))
 
   app.get('/:id/consensus', async (c) => {
-    const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'annotator')
+    const { project } = await requireLabelReader(ctx, c.var.user, c.req.param('id'))
     const q = readQuery(c, pageQuery)
     const store = await currentStore(ctx.db, project.id)
     const rows = await ctx.db
@@ -49,7 +50,7 @@ export function consensusRoutes(ctx: ServerContext): Hono<AppEnv> {
   })
 
   app.get('/:id/consensus.csv', async (c) => {
-    const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'annotator')
+    const { project } = await requireLabelReader(ctx, c.var.user, c.req.param('id'))
     const store = await currentStore(ctx.db, project.id)
     const rows = await ctx.db
       .selectFrom('items')

@@ -128,6 +128,19 @@ describe('/api/projects/:id/items', () => {
       token: ann.token,
     })
     expect(other.status).toBe(403)
+    // Nor whether anyone labelled an item, nor how many people did.
+    const anyone = await t.request('GET', '/api/projects/items/items?labelled=yes', {
+      token: ann.token,
+    })
+    expect(anyone.status).toBe(403)
+    expect(own.body.items[0]).not.toHaveProperty('labelCount')
+    const one = await t.request('GET', `/api/projects/items/items/${item.id}`, { token: ann.token })
+    expect(one.body.item).toEqual(expect.objectContaining({ externalId: 'ext-007' }))
+    expect(one.body.item).not.toHaveProperty('labelCount')
+    const admin = await t.request('GET', `/api/projects/items/items/${item.id}`, {
+      token: t.adminToken,
+    })
+    expect(admin.body.item.labelCount).toBe(1)
   })
 
   it('validates the query', async () => {

@@ -4,7 +4,8 @@ import { z } from 'zod'
 import type { ServerContext } from '../../context'
 import { getItem, itemKey, listItems } from '../../repos/items'
 import type { AppEnv } from '../app-env'
-import { requireProject } from '../project-access'
+import { itemView } from '../item-view'
+import { requireProject, visibilityOf } from '../project-access'
 import { readQuery } from '../read-input'
 import { requireUser } from '../require-user'
 
@@ -30,11 +31,16 @@ export function itemsRoutes(ctx: ServerContext): Hono<AppEnv> {
     const user = c.var.user
     const { project, role } = await requireProject(ctx, user, c.req.param('id'), 'annotator')
     const query = readQuery(c, itemsQuery)
-    // In blind mode an annotator does not learn what another annotator has labelled.
-    if (query.annotator && query.annotator !== user.id && role === 'annotator' && project.blind) {
+    const visibility = visibilityOf({ project, role })
+    // In blind mode an annotator does not learn what anyone else has labelled: the labelled
+    // filter is hers only.
+    if (
+      visibility === 'own' &&
+      (query.annotator !== undefined ? query.annotator !== user.id : query.labelled !== undefined)
+    ) {
       throw new ConcordError(
         'forbidden',
-        "in a blind project annotators see only their own labelling, not other annotators'",
+        `in a blind project annotators see only their own labelling: filter with annotator=${user.id}`,
       )
     }
     const cursor = query.cursor === undefined ? undefined : itemKey(query.cursor)
@@ -45,16 +51,17 @@ export function itemsRoutes(ctx: ServerContext): Hono<AppEnv> {
       ...(query.labelled !== undefined ? { labelled: query.labelled } : {}),
       ...(query.annotator !== undefined ? { annotator: asUserId(query.annotator) } : {}),
     })
-    return c.json(page)
+    return c.json({ ...page, items: page.items.map((item) => itemView(item, visibility)) })
   })
 
   app.get('/:id/items/:itemId', async (c) => {
-    const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'annotator')
+    const access = await requireProject(ctx, c.var.user, c.req.param('id'), 'annotator')
+    const { project } = access
     const itemId = c.req.param('itemId')
     const item = await getItem(ctx.db, project.id, asItemId(itemId))
     if (!item)
       throw new ConcordError('not_found', `no item '${itemId.slice(0, 64)}' in this project`)
-    return c.json({ item })
+    return c.json({ item: itemView(item, visibilityOf(access)) })
   })
 
   return app

@@ -2,10 +2,11 @@ import { asUserId, ConcordError } from '@concord/core'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { ServerContext } from '../../context'
-import { getMember, listMembers, removeMember, setMember } from '../../repos/members'
+import { getMember, listMembers, memberRole, removeMember, setMember } from '../../repos/members'
 import { getUser } from '../../repos/users'
 import type { AppEnv } from '../app-env'
 import { requireProject } from '../project-access'
+import { reauthorizeMember } from '../reauthorize-rooms'
 import { readJson } from '../read-input'
 import { requireUser } from '../require-user'
 
@@ -27,7 +28,9 @@ export function membersRoutes(ctx: ServerContext): Hono<AppEnv> {
     const user = await getUser(ctx.db, c.req.param('userId'))
     if (!user)
       throw new ConcordError('not_found', `no user '${c.req.param('userId').slice(0, 64)}'`)
+    const before = await memberRole(ctx.db, project.id, user.id)
     await setMember(ctx.db, project.id, user.id, role, ctx.clock.now())
+    if (before !== undefined && before !== role) reauthorizeMember(ctx, user.id)
     const member = await getMember(ctx.db, project.id, user.id)
     return c.json({ member })
   })
@@ -38,6 +41,7 @@ export function membersRoutes(ctx: ServerContext): Hono<AppEnv> {
     if (!(await removeMember(ctx.db, project.id, userId))) {
       throw new ConcordError('not_found', `'${userId.slice(0, 64)}' is not a member`)
     }
+    reauthorizeMember(ctx, userId)
     return c.body(null, 204)
   })
 

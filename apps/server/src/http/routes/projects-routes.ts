@@ -9,6 +9,7 @@ import {
 } from '../../repos/projects'
 import type { AppEnv } from '../app-env'
 import { requireProject } from '../project-access'
+import { reauthorizeAfterProjectChange } from '../reauthorize-rooms'
 import { readJson } from '../read-input'
 import { requireAdmin, requireUser } from '../require-user'
 
@@ -36,6 +37,7 @@ export function projectsRoutes(ctx: ServerContext): Hono<AppEnv> {
     const { project, role } = await requireProject(ctx, c.var.user, c.req.param('id'), 'admin')
     const patch = await readJson(c, projectUpdateSchema)
     const updated = await updateProject(ctx.db, project.id, patch, ctx.clock)
+    await reauthorizeAfterProjectChange(ctx, project, updated)
     return c.json({ project: await getProjectSummary(ctx.db, updated, role, c.var.user) })
   })
 

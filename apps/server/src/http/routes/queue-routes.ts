@@ -3,7 +3,8 @@ import { z } from 'zod'
 import type { ServerContext } from '../../context'
 import { DEFAULT_QUEUE_LIMIT, MAX_QUEUE_LIMIT, nextItems } from '../../queue/next-items'
 import type { AppEnv } from '../app-env'
-import { requireProject } from '../project-access'
+import { itemView } from '../item-view'
+import { requireProject, visibilityOf } from '../project-access'
 import { readQuery } from '../read-input'
 import { requireUser } from '../require-user'
 
@@ -17,9 +18,10 @@ export function queueRoutes(ctx: ServerContext): Hono<AppEnv> {
   app.use(requireUser(ctx))
 
   app.get('/:id/queue', async (c) => {
-    const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'annotator')
+    const access = await requireProject(ctx, c.var.user, c.req.param('id'), 'annotator')
     const { limit } = readQuery(c, queueQuery)
-    return c.json({ items: await nextItems(ctx, project.id, c.var.user.id, limit) })
+    const items = await nextItems(ctx, access.project.id, c.var.user.id, limit)
+    return c.json({ items: items.map((item) => itemView(item, visibilityOf(access))) })
   })
 
   return app

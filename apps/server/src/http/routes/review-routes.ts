@@ -10,7 +10,7 @@ import {
   recheckList,
 } from '../../review/review-queries'
 import type { AppEnv } from '../app-env'
-import { requireProject } from '../project-access'
+import { requireLabelReader, requireProject } from '../project-access'
 import { readJson, readQuery } from '../read-input'
 import { requireUser } from '../require-user'
 
@@ -33,18 +33,6 @@ export function reviewRoutes(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.use(requireUser(ctx))
 
-  /** The review room's readers: reviewers, and everyone once blind mode is off. */
-  const requireReviewReader = async (userProject: string, user: AppEnv['Variables']['user']) => {
-    const access = await requireProject(ctx, user, userProject, 'annotator')
-    if (access.role === 'annotator' && access.project.blind) {
-      throw new ConcordError(
-        'forbidden',
-        'this project is blind: annotators see other labels and the review only after blind mode is turned off',
-      )
-    }
-    return access
-  }
-
   const findItem = async (projectId: string, raw: string): Promise<number> => {
     const key = itemKey(raw)
     const row =
@@ -61,13 +49,13 @@ export function reviewRoutes(ctx: ServerContext): Hono<AppEnv> {
   }
 
   app.get('/:id/items/:itemId/annotations', async (c) => {
-    const { project } = await requireReviewReader(c.req.param('id'), c.var.user)
+    const { project } = await requireLabelReader(ctx, c.var.user, c.req.param('id'))
     const item = await findItem(project.id, c.req.param('itemId'))
     return c.json(await itemAnnotations(ctx.db, project.id, item))
   })
 
   app.post('/:id/items/:itemId/comments', async (c) => {
-    const { project } = await requireReviewReader(c.req.param('id'), c.var.user)
+    const { project } = await requireLabelReader(ctx, c.var.user, c.req.param('id'))
     const item = await findItem(project.id, c.req.param('itemId'))
     const body = await readJson(c, commentBody)
     const comment = {
