@@ -75,3 +75,52 @@ describe('resolveOptions: log compaction', () => {
     })
   }
 })
+
+describe('resolveOptions: CONCORD_PUBLIC_URL', () => {
+  const cases: Array<{ env?: string; flag?: string; want?: string; error?: RegExp }> = [
+    { want: undefined },
+    { env: '', want: undefined },
+    { env: 'https://concord.example.org', want: 'https://concord.example.org' },
+    { env: 'https://concord.example.org/', want: 'https://concord.example.org' },
+    { env: 'HTTPS://Concord.Example.org:443/', want: 'https://concord.example.org' },
+    { env: 'http://10.0.0.5:8080', want: 'http://10.0.0.5:8080' },
+    { env: 'https://a.example', flag: 'https://b.example', want: 'https://b.example' },
+    { env: 'concord.example.org', error: /http\(s\) address .* got 'concord.example.org'/ },
+    { env: 'ftp://concord.example.org', error: /http\(s\) address/ },
+    { env: 'https://example.org/concord', error: /root of a site, with no path/ },
+    { env: 'https://example.org/?a=1', error: /root of a site/ },
+    { env: 'https://me:pw@example.org', error: /root of a site/ },
+  ]
+  for (const c of cases) {
+    it(`env ${c.env ?? '(unset)'}${c.flag ? `, flag ${c.flag}` : ''}`, () => {
+      const env = c.env === undefined ? {} : { CONCORD_PUBLIC_URL: c.env }
+      const resolve = () => resolveOptions(c.flag ? { publicUrl: c.flag } : {}, env).publicUrl
+      if (c.error) expect(resolve).toThrow(c.error)
+      else expect(resolve()).toBe(c.want)
+    })
+  }
+})
+
+describe('remoteMediaOrigins', () => {
+  const cases: Array<{ env?: string; want?: string[]; error?: RegExp }> = [
+    { want: [] },
+    { env: '', want: [] },
+    { env: 'https://images.example.org', want: ['https://images.example.org'] },
+    {
+      env: ' https://a.example/ , HTTP://B.example:8080 ,',
+      want: ['https://a.example', 'http://b.example:8080'],
+    },
+    { env: 'images.example.org', error: /http\(s\) origins .* 'images.example.org' is not one/ },
+    { env: 'https://a.example/pics', error: /'https:\/\/a.example\/pics' is not one/ },
+    { env: 'https://*.example.org', error: /is not one/ },
+    { env: 'data:', error: /is not one/ },
+  ]
+  for (const c of cases) {
+    it(`env ${c.env ?? '(unset)'}`, () => {
+      const env = c.env === undefined ? {} : { CONCORD_REMOTE_MEDIA_ORIGINS: c.env }
+      const resolve = () => resolveOptions({}, env).remoteMediaOrigins
+      if (c.error) expect(resolve).toThrow(c.error)
+      else expect(resolve()).toEqual(c.want)
+    })
+  }
+})

@@ -1,40 +1,74 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createUser } from '../repos/users'
 import { createTestContext, type TestContext } from '../testing/test-context'
-import { createSession, endSession, hashToken, resolveSession, tokenFromRequest } from './sessions'
+import {
+  createSession,
+  endSession,
+  hashToken,
+  resolveSession,
+  socketCredential,
+  tokenFromRequest,
+} from './sessions'
 
-describe('tokenFromRequest', () => {
-  const url = (q = '') => new URL(`http://x/api/auth/me${q}`)
+describe('socketCredential (WebSocket) and tokenFromRequest (REST)', () => {
+  const url = (q = '') => new URL(`http://x/sync/room${q}`)
   const headers = (h: Record<string, string>) => new Headers(h)
 
-  const cases: Array<{ name: string; h: Record<string, string>; q?: string; want?: string }> = [
-    { name: 'nothing', h: {}, want: undefined },
-    { name: 'bearer', h: { authorization: 'Bearer abc' }, want: 'abc' },
-    { name: 'bearer, any case', h: { authorization: 'bearer  abc ' }, want: 'abc' },
-    { name: 'cookie', h: { cookie: 'a=1; concord_session=tok; b=2' }, want: 'tok' },
-    { name: 'query', h: {}, q: '?token=qq', want: 'qq' },
+  const cases: Array<{
+    name: string
+    h: Record<string, string>
+    q?: string
+    socket?: { token: string; via: string }
+    rest?: string
+  }> = [
+    { name: 'nothing', h: {} },
+    {
+      name: 'bearer',
+      h: { authorization: 'Bearer abc' },
+      socket: { token: 'abc', via: 'bearer' },
+      rest: 'abc',
+    },
+    {
+      name: 'bearer, any case',
+      h: { authorization: 'bearer  abc ' },
+      socket: { token: 'abc', via: 'bearer' },
+      rest: 'abc',
+    },
+    {
+      name: 'cookie',
+      h: { cookie: 'a=1; concord_session=tok; b=2' },
+      socket: { token: 'tok', via: 'cookie' },
+      rest: 'tok',
+    },
+    // A token in the URL is for the WebSocket only: REST never reads it.
+    { name: 'query', h: {}, q: '?token=qq', socket: { token: 'qq', via: 'query' } },
     {
       name: 'bearer before cookie before query',
       h: { authorization: 'Bearer first', cookie: 'concord_session=second' },
       q: '?token=third',
-      want: 'first',
+      socket: { token: 'first', via: 'bearer' },
+      rest: 'first',
     },
     {
       name: 'cookie before query',
       h: { cookie: 'concord_session=second' },
       q: '?token=third',
-      want: 'second',
+      socket: { token: 'second', via: 'cookie' },
+      rest: 'second',
     },
-    { name: 'basic auth is not a session', h: { authorization: 'Basic eDp5' }, want: undefined },
-    { name: 'other cookies only', h: { cookie: 'concord_session_x=1' }, want: undefined },
+    { name: 'basic auth is not a session', h: { authorization: 'Basic eDp5' } },
+    { name: 'other cookies only', h: { cookie: 'concord_session_x=1' } },
   ]
-  for (const { name, h, q, want } of cases) {
-    it(name, () => expect(tokenFromRequest(headers(h), url(q))).toBe(want))
+  for (const { name, h, q, socket, rest } of cases) {
+    it(name, () => {
+      expect(socketCredential(headers(h), url(q))).toEqual(socket)
+      expect(tokenFromRequest(headers(h))).toBe(rest)
+    })
   }
 
   it('accepts any object with get()', () => {
     const plain = { get: (n: string) => (n === 'authorization' ? 'Bearer t' : undefined) }
-    expect(tokenFromRequest(plain, url())).toBe('t')
+    expect(tokenFromRequest(plain)).toBe('t')
   })
 })
 

@@ -80,20 +80,49 @@ function cookieValue(header: string, name: string): string | undefined {
   return undefined
 }
 
+/** Where a request's session token came from; the CSRF checks depend on it. */
+export type TokenSource = 'bearer' | 'cookie' | 'query'
+
+export interface Credential {
+  readonly token: string
+  readonly via: TokenSource
+}
+
 /**
- * The session token of a request: `Authorization: Bearer <token>`, else the `concord_session`
- * cookie, else `?token=` (browsers cannot set headers on a WebSocket).
+ * The session token of a REST request: `Authorization: Bearer <token>`, else the
+ * `concord_session` cookie. Never the URL: a token in a URL ends up in logs, history and
+ * Referer headers.
  */
-export function tokenFromRequest(headers: Headers | HeaderReader, url: URL): string | undefined {
+export function credentialFromHeaders(headers: Headers | HeaderReader): Credential | undefined {
   const auth = headers.get('authorization')
   if (auth) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(auth)
-    if (match?.[1]) return match[1]
+    if (match?.[1]) return { token: match[1], via: 'bearer' }
   }
   const cookie = headers.get('cookie')
   if (cookie) {
     const value = cookieValue(cookie, SESSION_COOKIE)
-    if (value) return value
+    if (value) return { token: value, via: 'cookie' }
   }
-  return url.searchParams.get('token') || undefined
+  return undefined
+}
+
+/** The session token of a REST request (see credentialFromHeaders). */
+export function tokenFromRequest(headers: Headers | HeaderReader): string | undefined {
+  return credentialFromHeaders(headers)?.token
+}
+
+/**
+ * The session token of a WebSocket upgrade: the headers first, else `?token=`, which only the
+ * sync endpoint accepts (a browser cannot set headers on a WebSocket, and a page on another
+ * origin may hold a token of its own).
+ */
+export function socketCredential(
+  headers: Headers | HeaderReader,
+  url: URL,
+): Credential | undefined {
+  const fromHeaders = credentialFromHeaders(headers)
+  if (fromHeaders) return fromHeaders
+  const token = url.searchParams.get('token')
+  return token ? { token, via: 'query' } : undefined
 }

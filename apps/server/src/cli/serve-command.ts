@@ -7,6 +7,7 @@ export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'start the server (what `npm start` runs)',
   help: `Usage: concord serve [--host H] [--port P] [--data-dir D] [--no-demo] [--max-frame-bytes N]
+                     [--public-url URL]
 
 Serves the REST API, the WebSocket sync and the web app on one port. On first start it creates
 the admin account (and prints its password once) and the demo project.
@@ -16,6 +17,8 @@ the admin account (and prints its password once) and the demo project.
   --data-dir D           directory of the SQLite database (default ./.data; $CONCORD_DATA_DIR)
   --no-demo              do not create the demo project ($CONCORD_SEED_DEMO=0)
   --max-frame-bytes N    largest WebSocket frame accepted (default 1048576)
+  --public-url URL       the address people open, e.g. https://concord.example.org behind a
+                         TLS proxy: https makes the session cookie Secure ($CONCORD_PUBLIC_URL)
 
 Environment: CONCORD_ADMIN_PASSWORD sets the first admin's password, CONCORD_DEMO_PASSWORD the
 demo accounts' password; otherwise they are generated and printed once. Stop with Ctrl-C.
@@ -29,6 +32,7 @@ demo accounts' password; otherwise they are generated and printed once. Stop wit
         'data-dir': { type: 'string' },
         'no-demo': { type: 'boolean' },
         'max-frame-bytes': { type: 'string' },
+        'public-url': { type: 'string' },
       },
       { min: 0, max: 0, names: '' },
     )
@@ -37,6 +41,7 @@ demo accounts' password; otherwise they are generated and printed once. Stop wit
       ...(values.port !== undefined && { port: integerOption(values.port, 'port', 0, 65535) }),
       ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
       ...(values['no-demo'] && { seedDemo: false }),
+      ...(values['public-url'] !== undefined && { publicUrl: values['public-url'] }),
       ...(values['max-frame-bytes'] !== undefined && {
         maxFrameBytes: integerOption(values['max-frame-bytes'], 'max-frame-bytes', 1024, 2 ** 30),
       }),

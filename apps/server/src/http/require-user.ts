@@ -7,7 +7,7 @@ import type { AppEnv } from './app-env'
 /** 401 unless the request carries a live session; sets `c.var.user`. */
 export function requireUser(ctx: ServerContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = tokenFromRequest(c.req.raw.headers, new URL(c.req.url))
+    const token = tokenFromRequest(c.req.raw.headers)
     const user = await resolveSession(ctx.db, token, ctx.clock.now())
     if (!user) {
       throw new ConcordError(

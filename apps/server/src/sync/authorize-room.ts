@@ -1,6 +1,7 @@
 import { parseRoom, roomAccess, type ProjectRole, type UserId } from '@concord/core'
 import type { IncomingMessage } from 'node:http'
-import { resolveSession, tokenFromRequest } from '../auth/sessions'
+import { crossOriginRefusal } from '../auth/cross-origin-refusal'
+import { resolveSession, socketCredential } from '../auth/sessions'
 import type { ServerContext } from '../context'
 import { CloseCode } from './close-codes'
 import type { Authorization } from './ws-adapter'
@@ -16,7 +17,28 @@ export async function authorizeRoom(
   url: URL,
 ): Promise<Authorization> {
   const headers = { get: (name: string) => headerValue(req, name) }
-  const user = await resolveSession(ctx.db, tokenFromRequest(headers, url), ctx.clock.now())
+  const credential = socketCredential(headers, url)
+  // The cookie rides along on a WebSocket opened by any page, whatever its origin (a WebSocket
+  // has no CORS): only Concord's own pages may use it. A token in the URL or a header was
+  // handed over on purpose, so its holder may connect from anywhere.
+  if (credential?.via === 'cookie') {
+    const refused = crossOriginRefusal(
+      {
+        secFetchSite: headers.get('sec-fetch-site'),
+        origin: headers.get('origin'),
+        host: headers.get('host'),
+      },
+      ctx.options.publicUrl,
+    )
+    if (refused !== undefined) {
+      return {
+        ok: false,
+        code: CloseCode.forbidden,
+        reason: 'cross-origin connection refused: the session cookie works only on its own pages',
+      }
+    }
+  }
+  const user = await resolveSession(ctx.db, credential?.token, ctx.clock.now())
   if (!user)
     return {
       ok: false,

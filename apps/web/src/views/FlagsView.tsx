@@ -41,8 +41,8 @@ export default function FlagsView(props: ProjectViewProps) {
     <>
       <Header project={props.project} />
       <main class="page">
-        <div style={{ display: 'flex', 'align-items': 'center', gap: '1rem' }}>
-          <h1 style={{ flex: 1 }}>Follow-up</h1>
+        <div class="title-row">
+          <h1>Follow-up</h1>
           <button
             type="button"
             onClick={() => {

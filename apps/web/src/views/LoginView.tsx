@@ -20,16 +20,15 @@ export function LoginView() {
     }
   }
   return (
-    <main class="page" style={{ 'max-width': '380px', 'margin-top': '12vh' }}>
+    <main class="page sign-in">
       <form class="card" onSubmit={submit} aria-label="Sign in">
-        <h1 style={{ 'margin-top': '0.2rem' }}>Concord</h1>
+        <h1>Concord</h1>
         <label for="username">Username</label>
         <input
           id="username"
           name="username"
           autocomplete="username"
           autofocus
-          style={{ width: '100%' }}
           value={username()}
           onInput={(e) => setUsername(e.currentTarget.value)}
         />
@@ -39,7 +38,6 @@ export function LoginView() {
           name="password"
           type="password"
           autocomplete="current-password"
-          style={{ width: '100%' }}
           value={password()}
           onInput={(e) => setPassword(e.currentTarget.value)}
         />

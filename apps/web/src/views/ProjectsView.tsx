@@ -12,8 +12,8 @@ export function ProjectsView() {
     <>
       <Header />
       <main class="page">
-        <div style={{ display: 'flex', 'align-items': 'center', gap: '1rem' }}>
-          <h1 style={{ flex: 1 }}>Projects</h1>
+        <div class="title-row">
+          <h1>Projects</h1>
           <Show when={user()?.isAdmin}>
             <Link href="/users">Users</Link>
             <Link href="/new-project" class="button">
@@ -52,7 +52,7 @@ export function ProjectsView() {
                             <Link href={`/p/${p.id}/annotate`}>{p.name}</Link>
                           </td>
                           <td>{items().toLocaleString()}</td>
-                          <td style={{ 'min-width': '160px' }}>
+                          <td class="progress-cell">
                             <div
                               class="progress"
                               title={`${done()} of ${items()} items have ${p.overlap} labels`}
