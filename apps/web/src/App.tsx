@@ -11,6 +11,7 @@ const BookletView = lazy(() => import('./views/BookletView'))
 const SettingsView = lazy(() => import('./views/SettingsView'))
 const NewProjectView = lazy(() => import('./views/NewProjectView'))
 const UsersView = lazy(() => import('./views/UsersView'))
+const AccountView = lazy(() => import('./views/AccountView'))
 const FlagsView = lazy(() => import('./views/FlagsView'))
 const DashboardView = lazy(() => import('./views/DashboardView'))
 const ReviewView = lazy(() => import('./views/ReviewView'))
@@ -82,6 +83,9 @@ export function App() {
             </Match>
             <Match when={path().split('?')[0] === '/users'}>
               <UsersView />
+            </Match>
+            <Match when={path().split('?')[0] === '/account'}>
+              <AccountView />
             </Match>
           </Switch>
         </Suspense>

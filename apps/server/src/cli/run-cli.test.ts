@@ -26,7 +26,10 @@ describe('runCli usage errors', () => {
   const cases: [string[], RegExp][] = [
     [[], /^Usage: concord <command>/],
     [['frobnicate'], /^concord: unknown command 'frobnicate'\nRun 'concord --help' for usage\.\n$/],
-    [['user'], /^concord user: missing subcommand\nUsage: concord user <add\|list>/],
+    [
+      ['user'],
+      /^concord user: missing subcommand\nUsage: concord user <add\|list\|passwd\|disable\|enable\|revoke>/,
+    ],
     [['user', 'remove'], /^concord user: unknown subcommand 'remove'/],
     [
       ['user', 'add'],
@@ -37,6 +40,19 @@ describe('runCli usage errors', () => {
     [['user', 'add', 'x', '--name'], /^concord user add: option '--name <value>' argument missing/],
     [['user', 'add', 'bad name!'], /^concord user add: username: usernames use letters/],
     [['user', 'add', 'eve', '--password', 'short'], /passwords have at least 8 characters/],
+    [
+      ['user', 'add', 'eve', '--password', '          '],
+      /password: a password cannot be only spaces/,
+    ],
+    [['user', 'add', 'eve', '--password', 'Password1'], /password: this is one of the most common/],
+    [['user', 'passwd'], /^concord user passwd: missing USERNAME/],
+    [
+      ['user', 'passwd', 'eve', '--password', 'iloveyou'],
+      /^concord user passwd: --password: this is one of the most common passwords/,
+    ],
+    [['user', 'disable'], /^concord user disable: missing USERNAME/],
+    [['user', 'enable', 'a', 'b'], /^concord user enable: unexpected argument 'b'/],
+    [['user', 'revoke', '--bogus'], /^concord user revoke: unknown option '--bogus'/],
     [['project', 'create', 'P'], /^concord project create: missing --labels/],
     [
       ['project', 'create', 'P', '--labels', 'only'],

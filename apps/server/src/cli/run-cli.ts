@@ -7,12 +7,23 @@ import { projectCreateCommand, projectListCommand } from './project-command'
 import { serveCommand } from './serve-command'
 import { describeSystemError } from './system-error'
 import { UsageError } from './usage-error'
-import { userAddCommand, userListCommand } from './user-command'
+import {
+  userAddCommand,
+  userDisableCommand,
+  userEnableCommand,
+  userListCommand,
+  userPasswdCommand,
+  userRevokeCommand,
+} from './user-command'
 
 export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   userAddCommand,
   userListCommand,
+  userPasswdCommand,
+  userDisableCommand,
+  userEnableCommand,
+  userRevokeCommand,
   projectCreateCommand,
   projectListCommand,
   importItemsCommand,

@@ -145,9 +145,21 @@ describe('seedFirstStart', () => {
   it('refuses a configured password that is too short', async () => {
     const t = await context({ adminPassword: 'short' })
     await expect(seedFirstStart(t.ctx, { loadCorpus })).rejects.toThrow(
-      /CONCORD_ADMIN_PASSWORD must have at least 8 characters/,
+      /CONCORD_ADMIN_PASSWORD is refused: passwords have at least 8 characters/,
     )
     expect(await count(t, 'users')).toBe(0)
+  })
+
+  it('refuses a configured password that is blank or common', async () => {
+    const blank = await context({ adminPassword: '          ' })
+    await expect(seedFirstStart(blank.ctx, { loadCorpus })).rejects.toThrow(
+      /CONCORD_ADMIN_PASSWORD is refused: a password cannot be only spaces/,
+    )
+    const common = await context({ adminPassword: 'correct horse battery' })
+    await expect(
+      seedFirstStart(common.ctx, { demoPassword: 'Password123', loadCorpus }),
+    ).rejects.toThrow(/CONCORD_DEMO_PASSWORD is refused: this is one of the most common passwords/)
+    expect(await count(common, 'projects')).toBe(0)
   })
 
   it('seeds no demo with seedDemo off, nor once the instance has projects', async () => {

@@ -4,6 +4,7 @@ import {
   asProjectId,
   isBookletDocEmpty,
   labelSchemaSchema,
+  passwordProblem,
   parseBookletMarkdown,
   writeBookletToDoc,
   type BookletContent,
@@ -17,7 +18,7 @@ import type { ServerContext } from '../context'
 import type { Database } from '../db/database'
 import { insertItems } from '../repos/items'
 import { addMissingMembers } from '../repos/members'
-import { MIN_PASSWORD_LENGTH, newUserId } from '../repos/users'
+import { newUserId } from '../repos/users'
 import { loadDemoCorpus, type DemoEmail } from './demo-corpus'
 import { generatePassword } from './generate-password'
 
@@ -76,10 +77,10 @@ export async function seedFirstStart(ctx: ServerContext, deps: SeedDeps = {}): P
   return { ...(adminCreated && { adminCreated }), ...demo }
 }
 
+/** A configured password is held to the rules of any new password: start-up stops on a weak one. */
 function checkPassword(password: string, source: string): string {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new Error(`${source} must have at least ${MIN_PASSWORD_LENGTH} characters`)
-  }
+  const problem = passwordProblem(password)
+  if (problem !== undefined) throw new Error(`${source} is refused: ${problem}`)
   return password
 }
 

@@ -20,7 +20,10 @@ export async function insertSession(db: Kysely<Database>, session: SessionRow): 
     .execute()
 }
 
-/** The user of an unexpired session, or undefined. */
+/**
+ * The user of an unexpired session, or undefined. A disabled user's sessions are deleted when
+ * the account is disabled; the check here also covers a session made in between.
+ */
 export async function findSessionUser(db: Kysely<Database>, tokenHash: string, now: number) {
   return db
     .selectFrom('sessions')
@@ -28,7 +31,20 @@ export async function findSessionUser(db: Kysely<Database>, tokenHash: string, n
     .select(['users.id', 'users.username', 'users.display_name', 'users.is_admin'])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', now)
+    .where('users.disabled_at', 'is', null)
     .executeTakeFirst()
+}
+
+/** Ends every session of a user, but the one of `keepTokenHash`; returns how many ended. */
+export async function deleteUserSessions(
+  db: Kysely<Database>,
+  userId: string,
+  keepTokenHash?: string,
+): Promise<number> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId)
+  if (keepTokenHash !== undefined) query = query.where('token_hash', '!=', keepTokenHash)
+  const result = await query.executeTakeFirst()
+  return Number(result.numDeletedRows)
 }
 
 export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<void> {

@@ -2,7 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ZodError } from 'zod'
 import { verifyPassword } from '../auth/passwords'
 import { createTestContext, type TestContext } from '../testing/test-context'
-import { createUser, findUserByUsername, listUsers, resolveUsers, setUserPassword } from './users'
+import { asUserId } from '@concord/core'
+import { createSession, resolveSession } from '../auth/sessions'
+import {
+  createUser,
+  findUserByUsername,
+  getUser,
+  listUsers,
+  resolveUsers,
+  setUserDisabled,
+  setUserPassword,
+} from './users'
 
 describe('users repository', () => {
   let t: TestContext
@@ -26,6 +36,7 @@ describe('users repository', () => {
       displayName: 'bo',
       isAdmin: true,
       createdAt: t.clock.now(),
+      disabledAt: null,
     })
     expect(bo.id).toMatch(/^u_[a-z0-9]{12}$/)
     expect(al.id).not.toBe(bo.id)
@@ -44,9 +55,24 @@ describe('users repository', () => {
     await expect(
       createUser(t.ctx.db, { username: 'a b', password: 'password-1' }, t.clock),
     ).rejects.toBeInstanceOf(ZodError)
-    await expect(
-      createUser(t.ctx.db, { username: 'cy', password: 'short' }, t.clock),
-    ).rejects.toBeInstanceOf(ZodError)
+    for (const password of ['short', '          ', 'Password123', 'qwertyuiop']) {
+      await expect(
+        createUser(t.ctx.db, { username: 'cy', password }, t.clock),
+      ).rejects.toBeInstanceOf(ZodError)
+    }
+    expect(await findUserByUsername(t.ctx.db, 'cy')).toBeUndefined()
+  })
+
+  it('disables and enables; a disabled user has no live session', async () => {
+    const al = await createUser(t.ctx.db, { username: 'al', password: 'password-1' }, t.clock)
+    const { token } = await createSession(t.ctx.db, al.id, t.clock.now(), 60_000)
+    expect(await resolveSession(t.ctx.db, token, t.clock.now())).toMatchObject({ id: al.id })
+    expect(await setUserDisabled(t.ctx.db, al.id, t.clock.now())).toBe(true)
+    expect((await getUser(t.ctx.db, al.id))?.disabledAt).toBe(t.clock.now())
+    expect(await resolveSession(t.ctx.db, token, t.clock.now())).toBeUndefined()
+    expect(await setUserDisabled(t.ctx.db, al.id, null)).toBe(true)
+    expect((await getUser(t.ctx.db, al.id))?.disabledAt).toBeNull()
+    expect(await setUserDisabled(t.ctx.db, asUserId('u_nobody'), null)).toBe(false)
   })
 
   it('resolves user ids and usernames; resets passwords', async () => {
@@ -58,6 +84,7 @@ describe('users repository', () => {
         [al.id, al.id],
       ].sort(),
     )
+    await expect(setUserPassword(t.ctx.db, al.id, 'iloveyou')).rejects.toBeInstanceOf(ZodError)
     expect(await setUserPassword(t.ctx.db, al.id, 'new-password')).toBe(true)
     expect(
       await verifyPassword(

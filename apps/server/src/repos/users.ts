@@ -1,4 +1,4 @@
-import { asUserId, ConcordError, type UserId } from '@concord/core'
+import { asUserId, ConcordError, passwordProblem, type UserId } from '@concord/core'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { hashPassword } from '../auth/passwords'
@@ -12,9 +12,17 @@ export interface User {
   readonly displayName: string
   readonly isAdmin: boolean
   readonly createdAt: number
+  /** When an administrator disabled the account; null while it may sign in. */
+  readonly disabledAt: number | null
 }
 
-export const MIN_PASSWORD_LENGTH = 8
+export { MIN_PASSWORD_LENGTH } from '@concord/core'
+
+/** A password being set: long enough, not blank, not one of the most common (core passwordProblem). */
+export const newPasswordSchema = z.string().superRefine((password, ctx) => {
+  const problem = passwordProblem(password)
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem })
+})
 
 /** A new account, as the API and the CLI accept it. */
 export const userCreateSchema = z.strictObject({
@@ -25,10 +33,7 @@ export const userCreateSchema = z.strictObject({
       'usernames use letters, digits, _ . @ - (at most 64, starting with a letter or digit)',
     ),
   displayName: z.string().trim().min(1).max(200).optional(),
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `passwords have at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(1024),
+  password: newPasswordSchema,
   isAdmin: z.boolean().default(false),
 })
 
@@ -40,7 +45,9 @@ export function newUserId(): UserId {
 }
 
 export function toUser(
-  row: Pick<UsersTable, 'id' | 'username' | 'display_name' | 'is_admin' | 'created_at'>,
+  row: Pick<UsersTable, 'id' | 'username' | 'display_name' | 'is_admin' | 'created_at'> & {
+    readonly disabled_at?: number | null
+  },
 ): User {
   return {
     id: asUserId(row.id),
@@ -48,10 +55,18 @@ export function toUser(
     displayName: row.display_name,
     isAdmin: row.is_admin === 1,
     createdAt: row.created_at,
+    disabledAt: row.disabled_at ?? null,
   }
 }
 
-const USER_COLUMNS = ['id', 'username', 'display_name', 'is_admin', 'created_at'] as const
+const USER_COLUMNS = [
+  'id',
+  'username',
+  'display_name',
+  'is_admin',
+  'created_at',
+  'disabled_at',
+] as const
 
 /**
  * Creates an account (validated here too, since the CLI calls it directly). The display name
@@ -112,16 +127,36 @@ export async function findUserByUsername(
   return row && { ...toUser(row), passwordHash: row.password_hash }
 }
 
-/** Replaces a user's password (the CLI's reset); false when there is no such user. */
+/**
+ * Replaces a user's password (a change or a reset); false when there is no such user. Sessions
+ * are the caller's to revoke (a change keeps the session it was made from).
+ */
 export async function setUserPassword(
   db: Kysely<Database>,
   id: UserId,
   password: string,
 ): Promise<boolean> {
-  userCreateSchema.shape.password.parse(password)
+  newPasswordSchema.parse(password)
   const result = await db
     .updateTable('users')
     .set({ password_hash: await hashPassword(password) })
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/**
+ * Disables (`at` a time) or enables (`null`) an account; false when there is no such user. A
+ * disabled account's sessions are the caller's to revoke, in the same breath.
+ */
+export async function setUserDisabled(
+  db: Kysely<Database>,
+  id: UserId,
+  at: number | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ disabled_at: at })
     .where('id', '=', id)
     .executeTakeFirst()
   return result.numUpdatedRows > 0n

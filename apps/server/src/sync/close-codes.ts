@@ -6,6 +6,11 @@
 export const CloseCode = Object.freeze({
   /** Normal shutdown of the server: clients reconnect when it is back. */
   goingAway: 1001,
+  /**
+   * The user's sessions changed (revoked, password changed, account disabled): the client
+   * reconnects, and the reconnection checks its session again (4401 if it is gone).
+   */
+  sessionsChanged: 4001,
   /** A frame over the size limit (set by the ws parser itself). */
   tooLarge: 1009,
   /** A persistence failure: the client keeps its edits and retries later. */

@@ -521,6 +521,24 @@ export class SyncServer implements DocWriter {
     }
     this.rooms.clear()
   }
+
+  /**
+   * Closes every connection of `user` with `code` (their sessions were revoked or the account
+   * disabled); returns how many. A peer that reconnects is authorized afresh, with whatever
+   * session it still has.
+   */
+  closeUserConnections(user: string, code: CloseCodeValue, reason: string): number {
+    let closed = 0
+    for (const room of this.rooms.values()) {
+      for (const conn of [...room.conns.keys()]) {
+        if (conn instanceof Connection && conn.info.user === user) {
+          conn.close(code, reason)
+          closed++
+        }
+      }
+    }
+    return closed
+  }
 }
 
 function deferred(): {

@@ -68,7 +68,9 @@ export function Header(props: HeaderProps) {
       <Show when={user()}>
         {(u) => (
           <span class="muted">
-            {u().displayName}{' '}
+            <Link href="/account" title="Your account: change your password">
+              {u().displayName}
+            </Link>{' '}
             <button type="button" onClick={() => void signOut()}>
               Sign out
             </button>

@@ -15,8 +15,12 @@ import {
   type FieldErrors,
   withoutPath,
 } from './admin/form'
+import { ResetPasswordForm, UserActions } from './admin/UserActions'
 
-/** Mirrors the server's `userCreateSchema` (apps/server/src/repos/users.ts). */
+/**
+ * Mirrors the server's `userCreateSchema` (apps/server/src/repos/users.ts); the server also
+ * refuses blank and common passwords, and says so.
+ */
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/
 const MIN_PASSWORD_LENGTH = 8
 
@@ -38,6 +42,7 @@ function checkUser(d: UserDraft): FieldErrors {
   if (d.password.length < MIN_PASSWORD_LENGTH) {
     out.password = `passwords have at least ${MIN_PASSWORD_LENGTH} characters`
   } else if (d.password.length > 1024) out.password = 'at most 1024 characters'
+  else if (d.password.trim() === '') out.password = 'a password cannot be only spaces'
   return out
 }
 
@@ -48,7 +53,10 @@ const LABELS: Record<string, string> = {
   isAdmin: 'Administrator',
 }
 
-/** /users: global admins list accounts and create new ones. */
+/**
+ * /users: global admins list accounts, create them, disable and enable them, reset their
+ * passwords and sign them out everywhere.
+ */
 export default function UsersView() {
   return (
     <>
@@ -90,7 +98,12 @@ function UsersAdmin() {
   const [serverErrors, setServerErrors] = createSignal<FieldErrors>({})
   const [serverMessage, setServerMessage] = createSignal<string>()
   const [created, setCreated] = createSignal<string>()
+  const [resetting, setResetting] = createSignal<User>()
+  const [outcome, setOutcome] = createSignal<{ message: string; ok: boolean }>()
   let form: HTMLFormElement | undefined
+
+  const replace = (changed: User) =>
+    mutate((list) => (list ?? []).map((u) => (u.id === changed.id ? changed : u)))
 
   const clientErrors = createMemo(() => (submitted() ? checkUser(draft) : {}))
   const errors = createMemo<FieldErrors>(() => ({ ...serverErrors(), ...clientErrors() }))
@@ -159,6 +172,10 @@ function UsersAdmin() {
                   <th scope="col">Username</th>
                   <th scope="col">Name</th>
                   <th scope="col">Administrator</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span class="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -173,6 +190,21 @@ function UsersAdmin() {
                         </Show>
                       </td>
                       <td>{u.isAdmin ? 'Yes' : <span class="muted">No</span>}</td>
+                      <td data-testid="user-status">
+                        {u.disabledAt != null ? <span class="tag">disabled</span> : 'Active'}
+                      </td>
+                      <td class="actions">
+                        <UserActions
+                          user={u}
+                          isMe={u.id === user()?.id}
+                          onChanged={replace}
+                          onReset={(target) => {
+                            setOutcome(undefined)
+                            setResetting(target)
+                          }}
+                          onDone={(message, ok) => setOutcome({ message, ok })}
+                        />
+                      </td>
                     </tr>
                   )}
                 </For>
@@ -180,6 +212,31 @@ function UsersAdmin() {
             </table>
           )}
         </Show>
+        <Show when={resetting()} keyed>
+          {(target) => (
+            <ResetPasswordForm
+              user={target}
+              onClose={() => setResetting(undefined)}
+              onDone={(message) => {
+                setResetting(undefined)
+                setOutcome({ message, ok: true })
+              }}
+            />
+          )}
+        </Show>
+        <div aria-live="polite">
+          <Show when={outcome()}>
+            {(o) => (
+              <p
+                class={`notice ${o().ok ? 'ok' : 'bad'}`}
+                role={o().ok ? 'status' : 'alert'}
+                data-testid="account-outcome"
+              >
+                {o().message}
+              </p>
+            )}
+          </Show>
+        </div>
       </section>
 
       <section class="card" aria-labelledby="new-user-title">

@@ -69,6 +69,40 @@ describe('/api/auth', () => {
     expect((await t.request('GET', '/api/auth/me', { token: t.adminToken })).status).toBe(200)
   })
 
+  it('throttles by the socket address, never by X-Forwarded-For', async () => {
+    const from = (address: string, username: string, password: string) =>
+      t.app.request(
+        '/api/auth/login',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username, password }),
+        },
+        // What @hono/node-server passes: the Node request, whose socket has the peer's address.
+        { incoming: { socket: { remoteAddress: address } } },
+      )
+    for (let i = 0; i < 20; i++) {
+      expect((await from('10.0.0.1', `nobody${i}`, 'wrong password')).status).toBe(401)
+    }
+    const blocked = await from('10.0.0.1', 'admin', 'admin-password')
+    expect(blocked.status).toBe(429)
+    expect(blocked.headers.get('retry-after')).toBe('1')
+    // X-Forwarded-For is not trusted: it changes nothing.
+    const forwarded = await t.app.request(
+      '/api/auth/login',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.9.9.9' },
+        body: JSON.stringify({ username: 'admin', password: 'admin-password' }),
+      },
+      { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
+    )
+    expect(forwarded.status).toBe(429)
+    expect((await from('10.0.0.2', 'admin', 'admin-password')).status).toBe(200)
+    // The IPv4-mapped form of the same address is the same address.
+    expect((await from('::ffff:10.0.0.1', 'admin', 'admin-password')).status).toBe(429)
+  })
+
   it('sessions expire after sessionTtlMs', async () => {
     const { body } = await login('admin', 'admin-password')
     t.clock.advance(t.ctx.options.sessionTtlMs - 1)
