@@ -154,6 +154,8 @@ describe.skipIf(!browserAvailable)('admin pages in the browser', () => {
   })
 
   test('import labels; a label outside the schema is refused with its line', async () => {
+    // alice is not a member: only a global administrator may add her, and only on purpose.
+    await page.getByLabel('Add annotators who are not members').check()
     await page.getByTestId('labels-file').setInputFiles({
       name: 'labels.csv',
       mimeType: 'text/csv',
@@ -218,5 +220,93 @@ describe.skipIf(!browserAvailable)('admin pages in the browser', () => {
     )
     expect(users.map((u) => u.username)).toContain('carol')
     await page.screenshot({ path: artifactPath('admin-users.png') })
+  })
+
+  test('users page: disable, enable, reset a password, sign a user out everywhere', async () => {
+    const status = (token: string) =>
+      fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+      )
+    const login = (password: string) =>
+      fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'carol', password }),
+      })
+    const carol = await Api.login(server.url, 'carol', 'long-enough-password')
+    const row = page.getByTestId('user-row').filter({ hasText: 'Carol C.' })
+    const outcome = page.getByTestId('account-outcome')
+
+    // My own account cannot be disabled from here.
+    const mine = page.getByTestId('user-row').filter({ hasText: 'you' })
+    await mine.getByRole('button', { name: 'Reset password' }).waitFor()
+    expect(await mine.getByRole('button', { name: 'Disable' }).count()).toBe(0)
+
+    await row.getByRole('button', { name: 'Disable' }).click()
+    await outcome.filter({ hasText: 'Disabled carol' }).waitFor()
+    expect(await row.getByTestId('user-status').textContent()).toBe('disabled')
+    expect(await status(carol.token)).toBe(401)
+    expect((await login('long-enough-password')).status).toBe(403)
+
+    await row.getByRole('button', { name: 'Enable' }).click()
+    await outcome.filter({ hasText: 'Enabled carol' }).waitFor()
+    expect(await row.getByTestId('user-status').textContent()).toBe('Active')
+    const again = await Api.login(server.url, 'carol', 'long-enough-password')
+
+    await row.getByRole('button', { name: 'Reset password' }).click()
+    const reset = page.getByLabel('New password for carol', { exact: true })
+    await reset.fill('password123')
+    await page.getByRole('button', { name: 'Set password', exact: true }).click()
+    expect(await page.locator('#f-resetPassword-error').textContent()).toContain(
+      'one of the most common passwords',
+    )
+    await reset.fill('carol fresh secret')
+    await page.getByRole('button', { name: 'Set password', exact: true }).click()
+    await outcome.filter({ hasText: 'Set a new password for carol' }).waitFor()
+    expect(await status(again.token)).toBe(401)
+    expect((await login('long-enough-password')).status).toBe(401)
+    const fresh = await Api.login(server.url, 'carol', 'carol fresh secret')
+
+    await row.getByRole('button', { name: 'Sign out everywhere' }).click()
+    await outcome.filter({ hasText: 'Signed carol out everywhere (1 session ended)' }).waitFor()
+    expect(await status(fresh.token)).toBe(401)
+    await page.screenshot({ path: artifactPath('admin-users-actions.png') })
+  })
+
+  test('account page: a signed-in user changes their own password', async () => {
+    const other = await Api.login(server.url, 'carol', 'carol fresh secret')
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const own = await context.newPage()
+    own.on('pageerror', (err) => pageErrors.push(err.message))
+    own.setDefaultTimeout(WAIT_MS)
+    try {
+      await own.goto(server.url)
+      await own.getByLabel('Username').fill('carol')
+      await own.getByLabel('Password').fill('carol fresh secret')
+      await own.getByRole('button', { name: 'Sign in' }).click()
+      await own.getByRole('link', { name: 'Carol C.' }).click()
+      await own.getByRole('heading', { name: 'Your account', level: 1 }).waitFor()
+
+      await own.getByLabel('Current password').fill('not my password')
+      await own.getByLabel('New password', { exact: true }).fill('carol newest secret')
+      await own.getByLabel('New password again').fill('carol newest secret')
+      await own.getByRole('button', { name: 'Change password' }).click()
+      expect(await own.locator('#f-currentPassword-error').textContent()).toContain(
+        'the current password is wrong',
+      )
+
+      await own.getByLabel('Current password').fill('carol fresh secret')
+      await own.getByRole('button', { name: 'Change password' }).click()
+      await own.getByText('Your password is changed.').waitFor()
+      // The other session ended; this page's goes on.
+      const me = (token: string) =>
+        fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })
+      expect((await me(other.token)).status).toBe(401)
+      await own.getByRole('link', { name: 'Projects' }).first().click()
+      await own.getByRole('heading', { name: 'Projects' }).waitFor()
+      await Api.login(server.url, 'carol', 'carol newest secret')
+    } finally {
+      await context.close()
+    }
   })
 })

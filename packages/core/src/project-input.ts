@@ -26,6 +26,11 @@ export const projectCreateSchema = z.strictObject({
   overlap: overlap.default(2),
   blind: z.boolean().default(true),
   annotatorsEditBooklet: z.boolean().default(false),
+  /**
+   * Items may show images from other servers; when absent or false, an http(s) image URL is
+   * refused at import.
+   */
+  allowRemoteMedia: z.boolean().optional(),
 })
 
 /** The body of "change a project": any subset of the settings. */
@@ -36,6 +41,7 @@ export const projectUpdateSchema = z.strictObject({
   overlap: overlap.optional(),
   blind: z.boolean().optional(),
   annotatorsEditBooklet: z.boolean().optional(),
+  allowRemoteMedia: z.boolean().optional(),
 })
 
 export type ProjectCreate = z.infer<typeof projectCreateSchema>

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verifyPassword } from '../auth/passwords'
 import { runCli } from './run-cli'
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
@@ -126,10 +127,84 @@ describe('concord', () => {
     const list = await inData('user', 'list')
     expect(list.code).toBe(0)
     const lines = list.stdout.trimEnd().split('\n')
-    expect(lines[0]).toMatch(/^USERNAME +NAME +ADMIN +ID +CREATED$/)
+    expect(lines[0]).toMatch(/^USERNAME +NAME +ADMIN +ID +CREATED +DISABLED$/)
     expect(lines[1]).toMatch(/^ana +Ana Lyst +u_\w+ +\d{4}-\d\d-\d\d$/)
     expect(lines[2]).toMatch(/^root +root +yes +u_\w+/)
     expect(lines).toHaveLength(3)
+  })
+
+  it('sets passwords, disables, enables and revokes sessions', { timeout: SLOW }, async () => {
+    await setup('user', 'add', 'lena', '--password', 'first password')
+    const file = join(dataDir, 'concord.db')
+    const sessions = (n: number) => {
+      const db = new SQLite(file)
+      try {
+        const { id } = db.prepare(`select id from users where username = 'lena'`).get() as {
+          id: string
+        }
+        for (let i = 0; i < n; i++) {
+          db.prepare(
+            `insert into sessions (token_hash, user_id, created_at, expires_at) values (?, ?, 0, ?)`,
+          ).run(`lena-session-${Math.random()}`, id, Date.now() + 3_600_000)
+        }
+      } finally {
+        db.close()
+      }
+    }
+    const row = () => {
+      const db = new SQLite(file, { readonly: true })
+      try {
+        return db
+          .prepare(
+            `select u.password_hash as hash, u.disabled_at as disabledAt,
+               (select count(*) from sessions s where s.user_id = u.id) as sessions
+             from users u where u.username = 'lena'`,
+          )
+          .get() as { hash: string; disabledAt: number | null; sessions: number }
+      } finally {
+        db.close()
+      }
+    }
+
+    sessions(2)
+    const passwd = await inData('user', 'passwd', 'lena', '--password', 'second password')
+    expect(passwd.stderr).toBe('')
+    expect(passwd.code).toBe(0)
+    expect(passwd.stdout).toBe("Set a new password for 'lena' and ended their sessions\n")
+    expect(await verifyPassword('second password', row().hash)).toBe(true)
+    expect(row().sessions).toBe(0)
+
+    const common = await inData('user', 'passwd', 'lena', '--password', 'qwertyuiop')
+    expect(common.code).toBe(2)
+    expect(common.stderr).toMatch(/--password: this is one of the most common passwords/)
+    expect(await verifyPassword('second password', row().hash)).toBe(true)
+
+    const generated = await inData('user', 'passwd', 'lena')
+    expect(generated.code).toBe(0)
+    const password = /Password: ([A-Za-z0-9]{16}) {2}\(shown once\)/.exec(generated.stdout)?.[1]
+    expect(await verifyPassword(password ?? '', row().hash)).toBe(true)
+
+    sessions(3)
+    const revoke = await inData('user', 'revoke', 'lena')
+    expect(revoke.stdout).toBe("Ended 3 sessions of 'lena'\n")
+    expect(row().sessions).toBe(0)
+
+    sessions(1)
+    const disable = await inData('user', 'disable', 'lena')
+    expect(disable.code).toBe(0)
+    expect(disable.stdout).toBe("Disabled 'lena' and ended their sessions\n")
+    expect(row().disabledAt).toEqual(expect.any(Number))
+    expect(row().sessions).toBe(0)
+    const listed = await inData('user', 'list')
+    expect(listed.stdout).toMatch(/\nlena +lena +u_\w+ +\d{4}-\d\d-\d\d +\d{4}-\d\d-\d\d\n/)
+
+    const enable = await inData('user', 'enable', 'lena')
+    expect(enable.stdout).toBe("Enabled 'lena'\n")
+    expect(row().disabledAt).toBeNull()
+
+    const unknown = await inData('user', 'disable', 'nobody')
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toBe("concord user disable: no user 'nobody'\n")
   })
 
   it('creates and lists projects, with a booklet for their labels', { timeout: SLOW }, async () => {
@@ -201,10 +276,16 @@ describe('concord', () => {
     const list = await inData('project', 'list')
     expect(list.stdout).toMatch(/tiny +Tiny +4 +2 +single: yes, no/)
 
-    await setup('user', 'add', 'lee', '--password', 'password1')
+    await setup('user', 'add', 'lee', '--password', 'lee-password-1')
     const labels = join(dir, 'labels.csv')
     writeFileSync(labels, 'item,annotator,label\nt1,lee,yes\nt2,lee,no\n')
-    const labelled = await inData('import', 'labels', labels, '--project', 'tiny')
+    // lee is not a member: attributing labels to lee (and making lee a member) needs the flag.
+    const refused = await inData('import', 'labels', labels, '--project', 'tiny')
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(
+      /concord import labels: line 2: 'lee' is not a member of this project; add them/,
+    )
+    const labelled = await inData('import', 'labels', labels, '--project', 'tiny', '--add-members')
     expect(labelled.stderr).toMatch(/^Reading labels\.csv: /)
     expect(labelled.code).toBe(0)
     expect(labelled.stdout).toMatch(/^Imported 2 labels of 1 annotators into 'tiny', 1 new members/)

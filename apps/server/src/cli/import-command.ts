@@ -119,32 +119,37 @@ ${DATA_DIR_HELP}
 export const importLabelsCommand: CliCommand = {
   name: 'import labels',
   summary: 'import existing labels from a CSV file',
-  help: `Usage: concord import labels FILE --project ID [--data-dir D]
+  help: `Usage: concord import labels FILE --project ID [--add-members] [--data-dir D]
 
 Imports judgements made elsewhere (a spreadsheet) from a CSV with the columns item, annotator,
 label and optionally unsure and note: the item by its imported id, the annotator by username or
-user id, the label by id ('a|b' for several in a multi-label project). Annotators who are not
-members of the project become annotators. All or nothing, like 'import items'.
+user id, the label by id ('a|b' for several in a multi-label project). Every annotator must be a
+member of the project, unless --add-members is given: then annotators who are not members become
+annotators. All or nothing, like 'import items'.
 
 Running it while a server uses the same data directory is fine: the labels are stored at once,
 and within a second the server sends them to whoever has those documents open.
 
   --project ID    the project
+  --add-members   add the annotators who are not members yet to the project
 ${DATA_DIR_HELP}
 `,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, IMPORT_OPTIONS, {
-      min: 1,
-      max: 1,
-      names: 'FILE',
-    })
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { ...IMPORT_OPTIONS, 'add-members': { type: 'boolean' } },
+      { min: 1, max: 1, names: 'FILE' },
+    )
     const file = positionals[0] ?? ''
     const project = projectOf(values.project)
     fileSize(file)
     const { importLabels } = await import('../import/import-labels')
     const { result, seconds } = await withOfflineContext(values['data-dir'], io, (ctx) =>
       runImport(io, file, (source, onProgress) =>
-        importLabels(ctx, asProjectId(project), source, onProgress),
+        importLabels(ctx, asProjectId(project), source, {
+          onProgress,
+          addMembers: values['add-members'] === true,
+        }),
       ),
     )
     const added = result.membersAdded > 0 ? `, ${result.membersAdded} new members` : ''

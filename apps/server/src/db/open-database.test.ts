@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, type fdatasync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { DURABLE_WITHIN_MS, ensureDirectory, openDatabase } from './open-database'
+import { DURABLE_WITHIN_MS, openDatabase } from './open-database'
+import { ensurePrivateDirectory } from './private-files'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const WAIT = { timeout: 5000, interval: 10 }
@@ -79,6 +80,6 @@ describe('openDatabase', () => {
     ['/proc/concord-cannot-be-here/data', /ENOENT|EACCES|EPERM/],
     ['/etc/passwd/data', /ENOTDIR|EEXIST/],
   ])('fails with an error, never hangs, for %s', (dir, code) => {
-    expect(() => ensureDirectory(dir)).toThrow(code)
+    expect(() => ensurePrivateDirectory(dir)).toThrow(code)
   })
 })

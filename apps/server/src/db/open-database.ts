@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, type fdatasync } from 'node:fs'
+import type { fdatasync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
@@ -7,6 +7,7 @@ import { migrateToLatest } from './migrate'
 import { cachingStatements } from './statement-cache'
 import { WalFlusher } from './wal-flusher'
 import { BackgroundCheckpoints } from './background-checkpoints'
+import { ensurePrivateDatabaseFiles, ensurePrivateDirectory } from './private-files'
 
 export interface OpenedDatabase {
   readonly db: Kysely<Database>
@@ -31,7 +32,7 @@ export interface OpenedDatabase {
  * How long a commit nobody waits on may stay short of stable storage by default (see
  * durableSoon). 200 ms, PostgreSQL's wal_writer_delay for asynchronous commits: on this
  * project's 2-core machine one fsync per 50 ms window cost the server ~0.5 s of CPU and ~0.2x of
- * the 1-document sync p99 against the in-memory reference server (bench/README.md, session 14);
+ * the 1-document sync p99 against the in-memory reference server (bench/README.md, durability);
  * at 200 ms the fsyncs cost about as much as none. The writers of those commits asked for no
  * acks and still hold their edits, and every peer that saw them sends them back on reconnect.
  */
@@ -57,13 +58,19 @@ export interface OpenOptions {
   readonly durableWithinMs?: number
   /** The flush of the log (fdatasync); tests pass one that counts or fails. */
   readonly fsyncFile?: typeof fdatasync
+  /** Where a data directory open to other users is reported (see ensurePrivateDirectory). */
+  readonly onWarning?: (message: string) => void
 }
 
 export async function openDatabase(
   file: string,
   options: OpenOptions = {},
 ): Promise<OpenedDatabase> {
-  if (file !== ':memory:') ensureDirectory(dirname(file))
+  // The database holds password hashes, session tokens and every label: owner only.
+  if (file !== ':memory:') {
+    ensurePrivateDirectory(dirname(file), options.onWarning)
+    ensurePrivateDatabaseFiles(file, options.onWarning)
+  }
   const sqlite = new SQLite(file)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
@@ -109,20 +116,4 @@ export async function openDatabase(
       }
     },
   }
-}
-
-/**
- * mkdir -p, one segment at a time. Node's recursive mkdirSync spins for ever on some pseudo file
- * systems (/proc); creating each missing segment ourselves turns every failure into an error.
- */
-export function ensureDirectory(dir: string): void {
-  const missing: string[] = []
-  let current = dir
-  while (!existsSync(current)) {
-    missing.push(current)
-    const parent = dirname(current)
-    if (parent === current) break
-    current = parent
-  }
-  for (const segment of missing.reverse()) mkdirSync(segment)
 }

@@ -17,11 +17,12 @@ import {
   type UserId,
 } from '@concord/core'
 import type { ServerContext } from '../context'
-import { itemIdsByExternalId } from '../repos/items'
-import { addMissingMembers } from '../repos/members'
+import { INSERT_BATCH, itemIdsByExternalId } from '../repos/items'
+import { addMissingMembers, resolveMembers } from '../repos/members'
 import { getProject } from '../repos/projects'
 import { resolveUsers } from '../repos/users'
 import { decodeSource, type ImportProgress, type ImportSource } from './decode-source'
+import { createGiveWay } from './give-way'
 
 export interface LabelImportResult {
   /** Labels written. */
@@ -31,6 +32,23 @@ export interface LabelImportResult {
   /** Annotators who were not members and were added with the role annotator. */
   readonly membersAdded: number
 }
+
+export interface LabelImportOptions {
+  readonly onProgress?: (p: ImportProgress) => void
+  readonly columns?: LabelColumnNames
+  /**
+   * Let the file name accounts that are not members yet, and add them as annotators. Only a
+   * global administrator may ask for this (the route and the CLI decide who that is).
+   */
+  readonly addMembers?: boolean
+}
+
+/**
+ * Labels written in one Yjs change: one change is one synchronous transaction, commit and
+ * projection, so a whole big file in one would stall the server for seconds (2,000 labels took
+ * about 100 ms of the event loop, 250 about 20).
+ */
+export const LABELS_PER_CHANGE = 250
 
 interface ResolvedLabel {
   readonly itemId: number
@@ -45,21 +63,28 @@ interface ResolvedLabel {
  * multi-label schema).
  *
  * Everything is validated before anything is written: unknown items, annotators and labels and a
- * second label for the same (item, annotator) are ImportErrors with the line. Then annotators who
- * are not members become members with the role annotator, and each annotator's rows are written
- * into their labels document in one change, as first-class Yjs data (the sync layer projects them
- * into `annotations`). An imported label replaces the annotator's current label for that item.
+ * second label for the same (item, annotator) are ImportErrors with the line. An annotator must be
+ * a member of the project: a project admin attributes labels to the people of the project only,
+ * and an account that does not exist gets the same error as one that is not a member, so the
+ * error reveals no usernames. With `addMembers` (global administrators), any account may be named
+ * and those who are not members become annotators. Then each annotator's rows are written
+ * into their labels document, as first-class Yjs data (the sync layer projects them into
+ * `annotations`), in changes of LABELS_PER_CHANGE labels with a turn of the event loop between
+ * them, so that a big file does not hold up sync peers. An imported label replaces the
+ * annotator's current label for that item.
  */
 export async function importLabels(
   ctx: ServerContext,
   projectId: ProjectId,
   source: ImportSource,
-  onProgress?: (p: ImportProgress) => void,
-  columns: LabelColumnNames = DEFAULT_LABEL_COLUMNS,
+  options: LabelImportOptions = {},
 ): Promise<LabelImportResult> {
+  const { onProgress, columns = DEFAULT_LABEL_COLUMNS, addMembers = false } = options
   const project = await getProject(ctx.db, projectId)
   if (!project) throw new ConcordError('not_found', `no project '${projectId}'`)
 
+  // Reading and checking a big file gives way to other requests between slices.
+  const giveWay = createGiveWay()
   const rows: LabelRow[] = []
   const parser = createCsvParser()
   let layout: LabelCsvLayout | undefined
@@ -74,19 +99,37 @@ export async function importLabels(
     take(parser.push(chunk.text))
     bytes += chunk.bytes
     onProgress?.({ rows: rows.length, bytes })
+    await giveWay()
   }
   take(parser.end())
   if (layout === undefined) throw new ImportError(1, 'the file is empty; expected a header line')
   onProgress?.({ rows: rows.length, bytes })
 
-  const users = await resolveUsers(ctx.db, [...new Set(rows.map((r) => r.annotator))])
-  const items = await itemIdsByExternalId(ctx.db, projectId, [...new Set(rows.map((r) => r.item))])
+  const refs = [...new Set(rows.map((r) => r.annotator))]
+  const users = addMembers
+    ? await resolveUsers(ctx.db, refs)
+    : await resolveMembers(ctx.db, projectId, refs)
+  const items = new Map<string, number>()
+  const itemRefs = [...new Set(rows.map((r) => r.item))]
+  for (let i = 0; i < itemRefs.length; i += INSERT_BATCH) {
+    const found = await itemIdsByExternalId(ctx.db, projectId, itemRefs.slice(i, i + INSERT_BATCH))
+    for (const [ref, id] of found) items.set(ref, id)
+    await giveWay()
+  }
 
   const byAnnotator = new Map<UserId, Map<number, ResolvedLabel>>()
   const firstLine = new Map<string, number>()
   for (const row of rows) {
+    await giveWay()
     const user = users.get(row.annotator)
-    if (!user) throw new ImportError(row.line, `no user with id or username '${row.annotator}'`)
+    if (!user) {
+      throw new ImportError(
+        row.line,
+        addMembers
+          ? `no user with id or username '${row.annotator}'`
+          : `'${row.annotator}' is not a member of this project; add them to the project first`,
+      )
+    }
     const itemId = items.get(row.item)
     if (itemId === undefined) {
       throw new ImportError(row.line, `no item with id '${row.item}' in this project`)
@@ -113,21 +156,30 @@ export async function importLabels(
   }
 
   const now = ctx.clock.now()
-  const membersAdded = await ctx.db
-    .transaction()
-    .execute((trx) => addMissingMembers(trx, projectId, [...byAnnotator.keys()], 'annotator', now))
+  const membersAdded = addMembers
+    ? await ctx.db
+        .transaction()
+        .execute((trx) =>
+          addMissingMembers(trx, projectId, [...byAnnotator.keys()], 'annotator', now),
+        )
+    : 0
   for (const [annotator, labels] of byAnnotator) {
     const at = ctx.clock.now()
-    await ctx.docs.change(roomName({ kind: 'labels', project: projectId, annotator }), (doc) => {
-      for (const label of labels.values()) {
-        setLabel(doc, String(label.itemId), {
-          value: typeof label.value === 'string' ? label.value : [...label.value],
-          unsure: label.unsure,
-          ...(label.note !== undefined ? { note: label.note } : {}),
-          at,
-        })
-      }
-    })
+    const all = [...labels.values()]
+    for (let from = 0; from < all.length; from += LABELS_PER_CHANGE) {
+      const slice = all.slice(from, from + LABELS_PER_CHANGE)
+      await ctx.docs.change(roomName({ kind: 'labels', project: projectId, annotator }), (doc) => {
+        for (const label of slice) {
+          setLabel(doc, String(label.itemId), {
+            value: typeof label.value === 'string' ? label.value : [...label.value],
+            unsure: label.unsure,
+            ...(label.note !== undefined ? { note: label.note } : {}),
+            at,
+          })
+        }
+      })
+      await giveWay()
+    }
   }
   ctx.log.info('labels imported', {
     project: projectId,

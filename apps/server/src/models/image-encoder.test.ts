@@ -9,6 +9,7 @@ import { loadClusters, loadEmbeddings } from './model-repo'
 import type { ModelService } from './model-service'
 import { onnx } from './onnx/onnx-proto'
 import { tensorValueInfo } from './onnx/write-logreg-onnx'
+import { insertItems } from '../repos/items'
 import { getProject } from '../repos/projects'
 
 let t: TestApp
@@ -141,11 +142,19 @@ describe('an image encoder', () => {
     await importJsonl(projectId, [
       ...[...reds, ...blues].map(([id, path]) => ({ id, image: path })),
       { id: 'red4', image_url: 'red4.jpg' },
-      { id: 'escape', image: '../secret.png' },
-      { id: 'absolute', image: join(t.dataDir, 'secret.png') },
-      { id: 'remote', image: 'https://example.com/cat.png' },
       { id: 'missing', image: 'nope.png' },
     ])
+    // The import refuses these now; items stored before it did (or by other tools) remain.
+    await insertItems(
+      t.ctx.db,
+      projectId,
+      [
+        { externalId: 'escape', mediaUrl: '../secret.png', metadata: {} },
+        { externalId: 'absolute', mediaUrl: join(t.dataDir, 'secret.png'), metadata: {} },
+        { externalId: 'remote', mediaUrl: 'https://example.com/cat.png', metadata: {} },
+      ],
+      t.clock.now(),
+    )
   })
 
   it('is uploaded through the REST route as an encoder, not as a classifier', async () => {

@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { localMediaPathProblem } from '@concord/core'
 
 export type MediaPath =
   { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string }
@@ -6,7 +7,8 @@ export type MediaPath =
 /**
  * Where an item's media_url points inside the media directory. Concord reads only files the
  * operator put there: it fetches nothing from the network, and a crafted path must not read
- * other files of the server.
+ * other files of the server. This is the path's text only: symbolic links are checked against
+ * the disk by openMediaFile (media/open-media-file.ts).
  */
 export function resolveMediaPath(mediaDir: string, mediaUrl: string): MediaPath {
   const url = mediaUrl.trim()
@@ -16,7 +18,8 @@ export function resolveMediaPath(mediaDir: string, mediaUrl: string): MediaPath 
       reason: `'${url}' is a URL; Concord fetches nothing from the network: put the file under the media directory (${mediaDir}) and give its path relative to it`,
     }
   }
-  if (url === '') return { ok: false, reason: 'the media path is empty' }
+  const problem = localMediaPathProblem(url)
+  if (problem !== undefined) return { ok: false, reason: `'${url}': ${problem}` }
   const root = resolve(mediaDir)
   const path = resolve(root, url)
   const rel = relative(root, path)

@@ -42,6 +42,7 @@ describe('projects repository', () => {
       overlap: 2,
       blind: true,
       annotatorsEditBooklet: false,
+      allowRemoteMedia: false,
       createdAt: t.clock.now(),
       updatedAt: t.clock.now(),
     })

@@ -9,7 +9,7 @@ import {
   type ProjectUpdate,
   type UserId,
 } from '@concord/core'
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely'
 import { randomId } from '../auth/random-id'
 import type { AuthUser } from '../auth/sessions'
 import type { Clock } from '../clock'
@@ -25,6 +25,8 @@ export interface Project {
   readonly overlap: number
   readonly blind: boolean
   readonly annotatorsEditBooklet: boolean
+  /** Items may show images from other servers (http/https URLs), not only from the media dir. */
+  readonly allowRemoteMedia: boolean
   readonly createdAt: number
   readonly updatedAt: number
 }
@@ -47,7 +49,7 @@ export function newProjectId(): ProjectId {
 }
 
 /** The stored schema is parsed on every read: a hand-edited row fails loudly, not downstream. */
-export function toProject(row: ProjectsTable): Project {
+export function toProject(row: Selectable<ProjectsTable>): Project {
   return {
     id: asProjectId(row.id),
     name: row.name,
@@ -56,6 +58,7 @@ export function toProject(row: ProjectsTable): Project {
     overlap: row.overlap,
     blind: row.blind === 1,
     annotatorsEditBooklet: row.annotators_edit_booklet === 1,
+    allowRemoteMedia: row.allow_remote_media === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -77,7 +80,7 @@ export async function createProject(
   creator?: UserId,
 ): Promise<Project> {
   const now = clock.now()
-  const row: ProjectsTable = {
+  const row: Selectable<ProjectsTable> = {
     id: input.id ?? newProjectId(),
     name: input.name,
     description: input.description,
@@ -85,6 +88,7 @@ export async function createProject(
     overlap: input.overlap,
     blind: input.blind ? 1 : 0,
     annotators_edit_booklet: input.annotatorsEditBooklet ? 1 : 0,
+    allow_remote_media: input.allowRemoteMedia ? 1 : 0,
     created_at: now,
     updated_at: now,
   }
@@ -123,7 +127,7 @@ export async function updateProject(
     const current = await getProject(trx, id)
     if (!current) throw new ConcordError('not_found', `no project '${id}'`)
     if (patch.labelSchema) await checkSchemaChange(trx, current, patch.labelSchema)
-    const set: Partial<ProjectsTable> = { updated_at: clock.now() }
+    const set: Updateable<ProjectsTable> = { updated_at: clock.now() }
     if (patch.name !== undefined) set.name = patch.name
     if (patch.description !== undefined) set.description = patch.description
     if (patch.labelSchema !== undefined) set.label_schema = JSON.stringify(patch.labelSchema)
@@ -131,6 +135,9 @@ export async function updateProject(
     if (patch.blind !== undefined) set.blind = patch.blind ? 1 : 0
     if (patch.annotatorsEditBooklet !== undefined) {
       set.annotators_edit_booklet = patch.annotatorsEditBooklet ? 1 : 0
+    }
+    if (patch.allowRemoteMedia !== undefined) {
+      set.allow_remote_media = patch.allowRemoteMedia ? 1 : 0
     }
     await trx.updateTable('projects').set(set).where('id', '=', id).execute()
     const updated = await getProject(trx, id)

@@ -16,6 +16,7 @@ import { Avatars, colorFor, createPresence } from '../components/Presence'
 import { api, ApiError, type Item } from '../lib/api'
 import { assignLabelKeys, keyForLabel } from '../lib/label-keys'
 import { bookletVersionFor } from '../lib/definition-version'
+import { mediaSrc } from '../lib/media-src'
 import { createRoom } from '../lib/room'
 import { Link } from '../lib/router'
 import { user } from '../lib/session'
@@ -331,9 +332,14 @@ export default function AnnotateView(props: ProjectViewProps) {
                     <span class="tag">flagged</span>
                   </Show>
                 </div>
-                <Show when={item().mediaUrl}>
+                <Show when={mediaSrc(project(), item())}>
                   {(src) => (
-                    <img class="annotate-media" src={src()} alt={`Item ${item().externalId}`} />
+                    <img
+                      class="annotate-media"
+                      data-testid="item-media"
+                      src={src()}
+                      alt={`Item ${item().externalId}`}
+                    />
                   )}
                 </Show>
                 <Show when={item().text}>

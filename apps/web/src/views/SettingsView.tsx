@@ -3,7 +3,9 @@ import type { ProjectViewProps } from '../App'
 import { Header } from '../components/Header'
 import { api, type ProjectSummary } from '../lib/api'
 import { Link } from '../lib/router'
+import { user } from '../lib/session'
 import './admin.css'
+import { Checkbox } from './admin/form'
 import { ImportPanel, type ImportTarget } from './admin/ImportPanel'
 import { MembersSection } from './admin/MembersSection'
 import { ProjectSection } from './admin/ProjectSection'
@@ -61,9 +63,15 @@ export default function SettingsView(props: ProjectViewProps) {
       path: `${base()}/items/import?format=${format}`,
     }
   }
+  // Only a global administrator may make people members through a file, and only on purpose.
+  const [addMembers, setAddMembers] = createSignal(false)
   const labelsTarget = (file: File): ImportTarget =>
     file.name.toLowerCase().endsWith('.csv')
-      ? { ok: true, format: 'CSV', path: `${base()}/labels/import` }
+      ? {
+          ok: true,
+          format: 'CSV',
+          path: `${base()}/labels/import${addMembers() ? '?addMembers=true' : ''}`,
+        }
       : { ok: false, reason: 'labels are imported from a .csv file' }
 
   return (
@@ -206,9 +214,18 @@ export default function SettingsView(props: ProjectViewProps) {
                     <strong>CSV</strong> with the columns <code>item</code> (the item's id),{' '}
                     <code>annotator</code> (a username), <code>label</code> (a label id
                     {project().labelSchema.kind === 'multi' ? '; several joined by |' : ''}), and
-                    optionally <code>unsure</code> (yes/no) and <code>note</code>. Annotators who
-                    are not members join as annotators.
+                    optionally <code>unsure</code> (yes/no) and <code>note</code>. Every annotator
+                    must be a member of the project.
                   </p>
+                  <Show when={user()?.isAdmin}>
+                    <Checkbox
+                      path="addMembers"
+                      label="Add annotators who are not members"
+                      hint="As a global administrator you may name any account; those who are not members join the project as annotators."
+                      checked={addMembers()}
+                      onChange={setAddMembers}
+                    />
+                  </Show>
                   <pre class="example" aria-label="Example CSV">
                     {`item,annotator,label,unsure,note\nr1,alice,${project().labelSchema.labels[0]?.id ?? 'pos'},no,\nr2,bob,${project().labelSchema.labels[1]?.id ?? 'neg'},yes,"sarcasm?"`}
                   </pre>

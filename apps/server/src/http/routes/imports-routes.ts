@@ -10,6 +10,12 @@ import { readQuery } from '../read-input'
 import { requireUser } from '../require-user'
 
 const formatQuery = z.object({ format: z.enum(['csv', 'jsonl']).default('csv') })
+const labelsQuery = z.object({
+  addMembers: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+})
 
 /**
  * The request body as a stream of chunks, refusing it (413) as soon as it passes `max` bytes,
@@ -50,7 +56,19 @@ export function importsRoutes(ctx: ServerContext): Hono<AppEnv> {
 
   app.post('/:id/labels/import', async (c) => {
     const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'admin')
-    const result = await importLabels(ctx, project.id, limitedBody(c, ctx.options.maxImportBytes))
+    const { addMembers } = readQuery(c, labelsQuery)
+    // Making someone a member through a file is the global administrator's call: a project
+    // admin attributes labels to the people already in the project only.
+    if (addMembers && !c.var.user.isAdmin) {
+      throw new ConcordError(
+        'forbidden',
+        'only a global administrator may add members through a label import; ' +
+          'add the annotators to the project first and import without addMembers',
+      )
+    }
+    const result = await importLabels(ctx, project.id, limitedBody(c, ctx.options.maxImportBytes), {
+      addMembers,
+    })
     return c.json(result)
   })
 

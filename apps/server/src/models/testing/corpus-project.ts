@@ -92,6 +92,8 @@ export async function corpusProject(
     const label = given(e, i)
     if (label !== undefined) labels.push(`${csvField(e.id)},truth,${label}`)
   })
-  if (labels.length > 1) await importLabels(ctx, project.id, bytes(labels.join('\n')))
+  if (labels.length > 1) {
+    await importLabels(ctx, project.id, bytes(labels.join('\n')), { addMembers: true })
+  }
   return project.id
 }

@@ -74,6 +74,13 @@ export function ProjectFields(props: {
         checked={props.draft.annotatorsEditBooklet}
         onChange={(v) => props.set('annotatorsEditBooklet', v)}
       />
+      <Checkbox
+        path="allowRemoteMedia"
+        label="Images from other servers"
+        hint="Allow items whose image is an http(s) URL. Each annotator's browser then loads it from that server, which learns who looks at which item and when. Off, such items are refused at import; images in Concord's media directory are always served."
+        checked={props.draft.allowRemoteMedia}
+        onChange={(v) => props.set('allowRemoteMedia', v)}
+      />
     </>
   )
 }

@@ -84,8 +84,15 @@ describe('settings form', () => {
       overlap: '3',
       blind: false,
       annotatorsEditBooklet: false,
+      allowRemoteMedia: false,
     }
     expect(updateBody(d, summary)).toEqual({ overlap: 3, blind: false })
+    // A server that does not send the setting has it off.
+    expect(updateBody({ ...d, allowRemoteMedia: true }, summary)).toEqual({
+      overlap: 3,
+      blind: false,
+      allowRemoteMedia: true,
+    })
     expect(checkUpdate({ ...d, name: ' ' }, summary).name).toBe('a project needs a name')
   })
 })

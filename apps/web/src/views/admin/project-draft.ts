@@ -23,12 +23,13 @@ export interface ProjectDraft {
   overlap: string
   blind: boolean
   annotatorsEditBooklet: boolean
+  allowRemoteMedia: boolean
 }
 
 /** The settings a project admin changes after creation (PATCH /api/projects/:id). */
 export type SettingsDraft = Pick<
   ProjectDraft,
-  'name' | 'description' | 'overlap' | 'blind' | 'annotatorsEditBooklet'
+  'name' | 'description' | 'overlap' | 'blind' | 'annotatorsEditBooklet' | 'allowRemoteMedia'
 >
 
 export { MAX_OVERLAP }
@@ -49,6 +50,7 @@ export function emptyProjectDraft(): ProjectDraft {
     overlap: '2',
     blind: true,
     annotatorsEditBooklet: false,
+    allowRemoteMedia: false,
   }
 }
 
@@ -59,6 +61,7 @@ export function settingsDraft(p: ProjectSummary): SettingsDraft {
     overlap: String(p.overlap),
     blind: p.blind,
     annotatorsEditBooklet: p.annotatorsEditBooklet,
+    allowRemoteMedia: p.allowRemoteMedia ?? false,
   }
 }
 
@@ -100,6 +103,7 @@ export function createBody(d: ProjectDraft) {
     overlap: overlapNumber(d.overlap),
     blind: d.blind,
     annotatorsEditBooklet: d.annotatorsEditBooklet,
+    allowRemoteMedia: d.allowRemoteMedia,
   }
 }
 
@@ -111,10 +115,12 @@ export function updateBody(d: SettingsDraft, before: ProjectSummary) {
     overlap: overlapNumber(d.overlap),
     blind: d.blind,
     annotatorsEditBooklet: d.annotatorsEditBooklet,
+    allowRemoteMedia: d.allowRemoteMedia,
   }
+  const was = { ...before, allowRemoteMedia: before.allowRemoteMedia ?? false }
   const patch: Partial<typeof after> = {}
   for (const key of Object.keys(after) as Array<keyof typeof after>) {
-    if (after[key] !== before[key]) (patch as Record<string, unknown>)[key] = after[key]
+    if (after[key] !== was[key]) (patch as Record<string, unknown>)[key] = after[key]
   }
   return patch
 }
@@ -168,6 +174,7 @@ export function projectFieldLabel(path: string): string | undefined {
     overlap: 'Annotators per item',
     blind: 'Blind mode',
     annotatorsEditBooklet: 'Annotators may edit the booklet',
+    allowRemoteMedia: 'Images from other servers',
     labelSchema: 'Label schema',
     'labelSchema.kind': 'Label kind',
     'labelSchema.ordered': 'Ordinal scale',

@@ -19,6 +19,7 @@ import { createEffect, createMemo, createResource, createSignal, For, on, Show }
 import * as Y from 'yjs'
 import type { ProjectSummary, User } from '../../lib/api'
 import { createLabelDefinitions } from '../../lib/booklet-labels'
+import { mediaSrc } from '../../lib/media-src'
 import { createDocTick, fetchAnnotations, postComment, type ItemCache } from './review-data'
 
 /**
@@ -39,6 +40,10 @@ export function SessionLive(props: {
   // A memo: it changes only when the item does, not on every change of the session.
   const itemId = createMemo(() => s().agenda[s().current])
   const item = () => (itemId() ? props.items.get(itemId()!) : undefined)
+  const media = () => {
+    const current = item()
+    return current && mediaSrc(props.project, current)
+  }
   const labelName = (id: string): string =>
     props.project.labelSchema.labels.find((l) => l.id === id)?.name ?? id
 
@@ -254,7 +259,7 @@ export function SessionLive(props: {
             <h2 class="rv-item-id" data-testid="review-item-id">
               {item()?.externalId ?? (itemId() ? `#${itemId()}` : '—')}
             </h2>
-            <Show when={item()?.mediaUrl}>
+            <Show when={media()}>
               {(src) => <img class="rv-media" src={src()} alt={`Item ${item()?.externalId}`} />}
             </Show>
             <div class="rv-text">{item()?.text ?? ''}</div>
