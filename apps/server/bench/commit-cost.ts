@@ -1,10 +1,11 @@
 // What one group commit costs, in process (no server, no network): SqlDocStore.commit through
-// Kysely over better-sqlite3, SqlDocStore.commit with its SqliteAppender (as the server runs an
-// append-only commit since session 3) and the same statements prepared once on the raw handle, with synchronous=FULL (an fsync inside every commit, the server's setting until
-// session 2) and NORMAL (the server's setting now: the fsync runs on the thread pool through
-// WalFlusher, and only acks wait for it). Each commit carries one ~70-byte update, like the
-// 10-client run where every edit is its own commit. "commit" is the time the event loop is
-// blocked; "until on disk" adds the wait for the fsync where it runs off the loop.
+// Kysely over better-sqlite3, SqlDocStore.commit with its SqliteAppender (the append-only commit
+// the server runs) and the same statements prepared once on the raw handle, with
+// synchronous=FULL (an fsync inside every commit) and NORMAL (the server's setting: the fsync
+// runs on the thread pool through WalFlusher, and only acks wait for it). Each commit carries
+// one ~70-byte update, like the 10-client run where every edit is its own commit. "commit" is
+// the time the event loop is blocked; "until on disk" adds the wait for the fsync where it runs
+// off the loop.
 //
 //   npx tsx apps/server/bench/commit-cost.ts [--commits 2000]
 import { parseArgs } from 'node:util'

@@ -29,4 +29,15 @@ export interface ServerContext {
   readonly log: Logger
   /** The model loop, where the server runs one (absent in tools and most tests). */
   readonly models?: ModelService
+  /**
+   * Live sync connections, where a server holds them (absent in the CLI: a server on the same
+   * data directory keeps its sockets until they reconnect).
+   */
+  readonly connections?: UserConnections
+}
+
+/** What account changes need of the sync layer. */
+export interface UserConnections {
+  /** Closes the user's WebSocket connections; each reconnect is authorized afresh. */
+  closeUser(userId: string): number
 }

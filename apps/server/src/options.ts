@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path'
 import { DURABLE_WITHIN_MS } from './db/open-database'
+import { LOGIN_GUARD_DEFAULTS, type LoginGuardOptions } from './auth/login-guard'
 
 /** Everything a running Concord can be told. Resolved once, frozen, passed down. */
 export interface ServerOptions {
@@ -60,6 +61,24 @@ export interface ServerOptions {
    * never gives way). See YieldPolicy. Default 10 (CONCORD_MODEL_SHARE_WHILE_EDITING).
    */
   readonly modelShareWhileEditing: number
+  /**
+   * The address people open Concord at, as an origin (`https://concord.example.org`), when it
+   * differs from what the server sees: behind a TLS proxy, say. An https address makes the
+   * session cookie `Secure`, and pages from this origin may change things (the CSRF check).
+   * Unset by default (CONCORD_PUBLIC_URL).
+   */
+  readonly publicUrl: string | undefined
+  /**
+   * Origins of other servers whose images the web app may load (the CSP's img-src), for projects
+   * that allow remote media. Empty by default: images come from Concord's media route only, and
+   * an import naming an image elsewhere is refused (CONCORD_REMOTE_MEDIA_ORIGINS, comma-separated).
+   */
+  readonly remoteMediaOrigins: readonly string[]
+  /**
+   * Login throttling per account and per client address (see LoginGuard). Only failed attempts
+   * count. Not configurable from the environment; tests shorten or lengthen the waits.
+   */
+  readonly loginThrottle: LoginGuardOptions
   /** Log lines go to stderr unless quiet (tests). */
   readonly quiet: boolean
 }
@@ -83,6 +102,7 @@ export const DEFAULTS = Object.freeze({
   seedDemo: true,
   modelShareWhileEditing: 10,
   quiet: false,
+  remoteMediaOrigins: '',
 })
 
 export type OptionOverrides = Partial<Omit<ServerOptions, 'dbFile' | 'mediaDir'>> & {
@@ -123,6 +143,60 @@ function compaction(
     compactQuietMs: overrides.compactQuietMs ?? DEFAULTS.compactQuietMs,
     compactBusyAfterUpdates: busy,
   }
+}
+
+/**
+ * Origins named in CONCORD_REMOTE_MEDIA_ORIGINS. Each must be an origin alone: a CSP source with a
+ * path or a wildcard would let through more than the administrator meant.
+ */
+function remoteOrigins(raw: string): string[] {
+  const origins: string[] = []
+  for (const part of raw.split(',')) {
+    const entry = part.trim()
+    if (entry === '') continue
+    let url: URL | undefined
+    try {
+      url = new URL(entry)
+    } catch {
+      url = undefined
+    }
+    if (
+      url === undefined ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      !/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname) ||
+      url.origin + '/' !== url.href.replace(/\/?$/, '/')
+    ) {
+      throw new Error(
+        `CONCORD_REMOTE_MEDIA_ORIGINS must list http(s) origins such as https://images.example.org, separated by commas; '${entry}' is not one`,
+      )
+    }
+    origins.push(url.origin)
+  }
+  return origins
+}
+
+/**
+ * The origin of a public URL. Concord serves /api, /sync and the web app at the root of its
+ * origin, so a path, query or credentials in the URL is a mistake worth stopping at.
+ */
+function publicOrigin(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined
+  const wanted = `an http(s) address such as https://concord.example.org, got '${raw}'`
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`CONCORD_PUBLIC_URL must be ${wanted}`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(`CONCORD_PUBLIC_URL must be ${wanted}`)
+  }
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new Error(
+      `CONCORD_PUBLIC_URL must be the root of a site, with no path, query or user: Concord is served at '/', got '${raw}'`,
+    )
+  }
+  return url.origin
 }
 
 /** Flags win over environment variables, which win over defaults. */
@@ -176,6 +250,12 @@ export function resolveOptions(
       100,
       'a whole percent',
     ),
+    publicUrl: publicOrigin(overrides.publicUrl ?? env.CONCORD_PUBLIC_URL),
+    remoteMediaOrigins: Object.freeze(
+      overrides.remoteMediaOrigins ??
+        remoteOrigins(env.CONCORD_REMOTE_MEDIA_ORIGINS ?? DEFAULTS.remoteMediaOrigins),
+    ),
+    loginThrottle: overrides.loginThrottle ?? LOGIN_GUARD_DEFAULTS,
     quiet: overrides.quiet ?? false,
   })
 }

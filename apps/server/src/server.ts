@@ -7,10 +7,12 @@ import type { ServerContext } from './context'
 import { seedFirstStart } from './demo/seed'
 import { openDatabase } from './db/open-database'
 import { createHttpApp } from './http/app'
+import { withSecurityHeaders } from './http/security-headers'
 import { ModelService } from './models/model-service'
 import { createLogger, type Logger } from './logger'
 import type { ServerOptions } from './options'
 import { authorizeRoom } from './sync/authorize-room'
+import { CloseCode } from './sync/close-codes'
 import { InThreadLogFolder } from './sync/log-folder'
 import { nextTick, nodeTimers } from './sync/node-timers'
 import { SqlDocStore } from './sync/sql-doc-store'
@@ -43,6 +45,7 @@ export async function startServer(
     backgroundCheckpoints: true,
     onCheckpointError: (message) => log.error(message),
     onFlushError: (message) => log.error(message),
+    onWarning: (message) => log.warn(message),
     durableWithinMs: options.durableWithinMs,
   })
   // Compactions fold logs off the event loop; a database in memory has no file a worker can open.
@@ -77,6 +80,10 @@ export async function startServer(
     clock,
     docs: sync,
     log,
+    connections: {
+      closeUser: (userId) =>
+        sync.closeUserConnections(userId, CloseCode.sessionsChanged, 'sessions changed'),
+    },
   }
   // Created before anything can commit a label (seeding included): onProjected reaches it.
   const models = new ModelService(base)
@@ -105,8 +112,12 @@ export async function startServer(
   const api = createHttpApp(ctx)
   const web = staticWebApp()
   const http = createAdaptorServer({
-    fetch: (req: Request) =>
-      new URL(req.url).pathname.startsWith('/api/') ? api.fetch(req) : web.fetch(req),
+    // `env` carries the Node request: the API reads the client's address from its socket.
+    fetch: async (req: Request, env: unknown) => {
+      const url = new URL(req.url)
+      const res = await (url.pathname.startsWith('/api/') ? api.fetch(req, env) : web.fetch(req))
+      return withSecurityHeaders(res, url.host, options.publicUrl, options.remoteMediaOrigins)
+    },
   }) as Server
   const endpoint = attachSyncEndpoint(http, sync, {
     prefix: '/sync/',

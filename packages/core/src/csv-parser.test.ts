@@ -140,3 +140,50 @@ describe('createCsvParser', () => {
     )
   })
 })
+
+describe('createCsvParser limits', () => {
+  const limited = { maxFields: 3, maxRecordChars: 10 }
+  const cases: Array<{ name: string; input: string; error: string | null }> = [
+    { name: 'at the field limit', input: 'a,b,c\n', error: null },
+    {
+      name: 'one field too many',
+      input: 'a,b\nc,d,e,f\n',
+      error: 'line 2: this record has more than 3 fields; Concord reads at most 3 columns',
+    },
+    { name: 'at the length limit', input: 'abcde,fghij\n', error: null },
+    {
+      name: 'one character too many',
+      input: 'x\nabcde,fghijk\n',
+      error: 'line 2: this record is longer than 10 characters',
+    },
+    {
+      name: 'an unclosed quote reads no further than the limit',
+      input: 'a\n"bcd\nefg\nhij\nklm\n',
+      error: 'line 2: this record is longer than 10 characters',
+    },
+  ]
+  for (const { name, input, error } of cases) {
+    it(`${name}: whole and one character at a time`, () => {
+      for (const chunks of [[input], input.split('')]) {
+        const run = () => {
+          const p = createCsvParser(limited)
+          for (const c of chunks) p.push(c)
+          p.end()
+        }
+        if (error === null) expect(run).not.toThrow()
+        else {
+          expect(run).toThrow(ImportError)
+          expect(run).toThrow(error)
+        }
+      }
+    })
+  }
+
+  it('refuses 10,000 columns by default at the 1,001st field of the header', () => {
+    const p = createCsvParser()
+    const header = Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')
+    expect(() => p.push(header)).toThrow(
+      'line 1: this record has more than 1000 fields; Concord reads at most 1000 columns',
+    )
+  })
+})

@@ -9,7 +9,28 @@ export interface CsvRow {
 export interface CsvParserOptions {
   /** Field separator, one character. Default ','. */
   readonly delimiter?: string
+  /** Most fields one record may have; more is an ImportError on its line. Default MAX_CSV_FIELDS. */
+  readonly maxFields?: number
+  /**
+   * Most characters one record may hold, its fields together; more is an ImportError on its
+   * line. Default MAX_CSV_RECORD_CHARS.
+   */
+  readonly maxRecordChars?: number
 }
+
+/**
+ * Columns a CSV record may have. A file with thousands of columns turns every row into an object
+ * of thousands of keys: 10,000 columns took the server to 888 MB. Refusing at the first record
+ * past the limit keeps such a file from being read at all.
+ */
+export const MAX_CSV_FIELDS = 1000
+
+/**
+ * Characters one CSV record (or JSON line) may hold: an item's text (MAX_TEXT_LENGTH, 1,000,000)
+ * with room for its id, media reference, metadata and embedding. A record is held whole while it
+ * is read, so without a bound one unclosed quote would make the whole file one field in memory.
+ */
+export const MAX_CSV_RECORD_CHARS = 2 * 1024 * 1024
 
 /**
  * An incremental CSV parser: feed it text in chunks of any size (a chunk may end anywhere, even
@@ -58,6 +79,8 @@ export function createCsvParser(options: CsvParserOptions = {}): CsvParser {
     throw new Error(`the CSV delimiter must be one character other than a quote or line break`)
   }
   const delim = delimiter.charCodeAt(0)
+  const maxFields = options.maxFields ?? MAX_CSV_FIELDS
+  const maxRecordChars = options.maxRecordChars ?? MAX_CSV_RECORD_CHARS
 
   let line = 1
   let state = State.FieldStart
@@ -69,10 +92,30 @@ export function createCsvParser(options: CsvParserOptions = {}): CsvParser {
   /** The previous character was a `\r`, so a `\n` now belongs to the same line break. */
   let afterCR = false
   let first = true
+  /** Characters of the current record's fields so far, the current one included. */
+  let recordChars = 0
 
   const endField = (): void => {
+    if (fields.length >= maxFields) {
+      throw new ImportError(
+        recordLine,
+        `this record has more than ${maxFields} fields; Concord reads at most ${maxFields} columns`,
+      )
+    }
     fields.push(field)
     field = ''
+  }
+
+  /** Appends to the current field, refusing a record that grows past maxRecordChars. */
+  const append = (text: string): void => {
+    recordChars += text.length
+    if (recordChars > maxRecordChars) {
+      throw new ImportError(
+        recordLine,
+        `this record is longer than ${maxRecordChars} characters (an unclosed quote makes the rest of the file one field)`,
+      )
+    }
+    field += text
   }
 
   const endRecord = (out: CsvRow[]): void => {
@@ -82,6 +125,7 @@ export function createCsvParser(options: CsvParserOptions = {}): CsvParser {
     }
     fields = []
     field = ''
+    recordChars = 0
     started = false
     state = State.FieldStart
   }
@@ -137,7 +181,7 @@ export function createCsvParser(options: CsvParserOptions = {}): CsvParser {
               if (d === delim || d === LF || d === CR) break
               j++
             }
-            field += chunk.slice(i, j)
+            append(chunk.slice(i, j))
             i = j
           }
           break
@@ -147,7 +191,7 @@ export function createCsvParser(options: CsvParserOptions = {}): CsvParser {
             state = State.QuoteInQuoted
             i++
           } else if (c === LF || c === CR) {
-            field += '\n'
+            append('\n')
             line++
             afterCR = c === CR
             i++
@@ -158,14 +202,14 @@ export function createCsvParser(options: CsvParserOptions = {}): CsvParser {
               if (d === QUOTE || d === LF || d === CR) break
               j++
             }
-            field += chunk.slice(i, j)
+            append(chunk.slice(i, j))
             i = j
           }
           break
         }
         case State.QuoteInQuoted: {
           if (c === QUOTE) {
-            field += '"'
+            append('"')
             state = State.Quoted
             i++
           } else {

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'invalid_import'
   | 'invalid_model'
   | 'not_ready'
+  | 'too_many_requests'
+  | 'unsupported_media_type'
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -23,6 +25,8 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_import: 422,
   invalid_model: 422,
   not_ready: 409,
+  too_many_requests: 429,
+  unsupported_media_type: 415,
 }
 
 export interface ErrorDetail {
@@ -41,6 +45,20 @@ export class ConcordError extends Error {
     super(message)
     this.name = 'ConcordError'
     this.status = STATUS[code]
+  }
+}
+
+/**
+ * Refused for now, not for ever (login throttling): the client may try again after
+ * `retryAfterSeconds`, which the HTTP layer sends as `Retry-After`.
+ */
+export class TooManyRequestsError extends ConcordError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super('too_many_requests', message)
+    this.name = 'TooManyRequestsError'
   }
 }
 

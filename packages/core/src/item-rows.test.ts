@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { parseCsv } from './csv-parser'
 import { ImportError } from './errors'
-import { itemCsvLayout, itemFromCsv, itemFromJson, type ItemRow } from './item-rows'
+import {
+  itemCsvLayout,
+  itemFromCsv,
+  itemFromJson,
+  MAX_METADATA_CHARS,
+  type ItemRow,
+} from './item-rows'
 
 function fromCsv(text: string): ItemRow[] {
   const [header, ...rows] = parseCsv(text)
@@ -145,4 +151,26 @@ describe('items from JSONL', () => {
     it(`rejects ${name}`, () =>
       expect(errorOf(() => itemFromJson({ line: 9, value })).startsWith(message)).toBe(true))
   }
+})
+
+describe('item metadata size', () => {
+  const big = 'x'.repeat(MAX_METADATA_CHARS)
+  it('refuses CSV metadata past MAX_METADATA_CHARS with the line', () => {
+    expect(errorOf(() => fromCsv(`id,text,notes\n1,hello,short\n2,hello,${big}\n`))).toBe(
+      `line 3: the metadata (every column but the id, text and media) is larger than ${MAX_METADATA_CHARS} characters`,
+    )
+  })
+  it('refuses JSONL metadata past the limit, nested or not', () => {
+    expect(
+      errorOf(() =>
+        itemFromJson({ line: 7, value: { id: 1, text: 't', metadata: { deep: [big] } } }),
+      ),
+    ).toMatch(/^line 7: the metadata/)
+  })
+  it('does not count an embedding, which is stored as a vector', () => {
+    const embedding = Array.from({ length: 20_000 }, (_, i) => i / 3)
+    expect(
+      itemFromJson({ line: 1, value: { id: 1, text: 't', embedding } }).metadata.embedding,
+    ).toBe(embedding)
+  })
 })

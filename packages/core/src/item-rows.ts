@@ -28,6 +28,11 @@ export const DEFAULT_ITEM_COLUMNS: ItemColumnNames = Object.freeze({
 export const MAX_EXTERNAL_ID_LENGTH = 256
 export const MAX_TEXT_LENGTH = 1_000_000
 export const MAX_MEDIA_URL_LENGTH = 4096
+/**
+ * Characters of an item's metadata as JSON (its embedding aside, which is stored as a vector).
+ * Metadata is parsed for every item served, so a bound keeps one item from weighing on every page.
+ */
+export const MAX_METADATA_CHARS = 64 * 1024
 
 /** Where the columns of a CSV file are, resolved once from its header. */
 export interface ItemCsvLayout {
@@ -132,6 +137,21 @@ function checkText(line: number, text: string): string | undefined {
   return text
 }
 
+function checkMetadataSize(line: number, metadata: Record<string, unknown>): void {
+  let chars = 2
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key === 'embedding') continue
+    chars +=
+      key.length + (typeof value === 'string' ? value.length : String(JSON.stringify(value)).length)
+    if (chars > MAX_METADATA_CHARS) {
+      throw new ImportError(
+        line,
+        `the metadata (every column but the id, text and media) is larger than ${MAX_METADATA_CHARS} characters`,
+      )
+    }
+  }
+}
+
 function build(
   line: number,
   externalId: string,
@@ -142,6 +162,7 @@ function build(
   if (text === undefined && mediaUrl === undefined) {
     throw new ImportError(line, `item '${externalId}' has neither text nor a media url`)
   }
+  checkMetadataSize(line, metadata)
   return {
     externalId,
     ...(text !== undefined ? { text } : {}),

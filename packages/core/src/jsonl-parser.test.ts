@@ -51,3 +51,32 @@ describe('createJsonlParser', () => {
     expect(run).toThrow(/^line 3: not valid JSON/)
   })
 })
+
+describe('createJsonlParser limits', () => {
+  const parse = (chunks: string[]) => {
+    const p = createJsonlParser({ maxLineChars: 10 })
+    for (const c of chunks) p.push(c)
+    p.end()
+  }
+  const cases: Array<{ name: string; input: string; error: string | null }> = [
+    { name: 'at the limit, with \\r\\n', input: '{"a":"12"}\r\n{"b":1}\n', error: null },
+    {
+      name: 'a long line',
+      input: '{"a":1}\n{"a":"1234"}\n',
+      error: 'line 2: this line is longer than 10 characters',
+    },
+    {
+      name: 'a long last line',
+      input: '{"a":1}\n{"a":"1234"}',
+      error: 'line 2: this line is longer than 10 characters',
+    },
+  ]
+  for (const { name, input, error } of cases) {
+    it(`${name}: whole and one character at a time`, () => {
+      for (const chunks of [[input], input.split('')]) {
+        if (error === null) expect(() => parse(chunks)).not.toThrow()
+        else expect(() => parse(chunks)).toThrow(error)
+      }
+    })
+  }
+})

@@ -1,3 +1,4 @@
+import { MAX_CSV_RECORD_CHARS } from './csv-parser'
 import { ImportError } from './errors'
 
 /** One JSON Lines record; `line` is its 1-based line in the file. */
@@ -14,16 +15,26 @@ export interface JsonlParser {
   readonly line: number
 }
 
+export interface JsonlParserOptions {
+  /** Most characters one line may hold; more is an ImportError on it. Default MAX_CSV_RECORD_CHARS. */
+  readonly maxLineChars?: number
+}
+
 /**
  * One JSON value per line (`\n` or `\r\n`); blank lines are skipped, a leading byte-order mark
- * is ignored. A line that is not JSON is an ImportError naming the line.
+ * is ignored. A line that is not JSON, or longer than `maxLineChars` (a line is held whole while
+ * it is read), is an ImportError naming the line.
  */
-export function createJsonlParser(): JsonlParser {
+export function createJsonlParser(options: JsonlParserOptions = {}): JsonlParser {
+  const maxLineChars = options.maxLineChars ?? MAX_CSV_RECORD_CHARS
   let line = 1
   let rest = ''
   let first = true
+  const tooLong = (): ImportError =>
+    new ImportError(line, `this line is longer than ${maxLineChars} characters`)
 
   const parseLine = (text: string, out: JsonlRow[]): void => {
+    if (text.length > maxLineChars + 1) throw tooLong()
     const body = text.endsWith('\r') ? text.slice(0, -1) : text
     if (body.trim() !== '') {
       let value: unknown
@@ -48,6 +59,7 @@ export function createJsonlParser(): JsonlParser {
     let from = 0
     let nl = text.indexOf('\n')
     if (nl === -1) {
+      if (rest.length + text.length > maxLineChars + 1) throw tooLong()
       rest += text
       return out
     }
@@ -58,6 +70,7 @@ export function createJsonlParser(): JsonlParser {
       parseLine(text.slice(from, nl), out)
       from = nl + 1
     }
+    if (text.length - from > maxLineChars + 1) throw tooLong()
     rest = text.slice(from)
     return out
   }

@@ -6,7 +6,7 @@
 // bench process over IPC (`gc`, `mem`) when started with --expose-gc (see ../lib/probe.mjs).
 // CONCORD_BENCH_COMPACT_AFTER, CONCORD_BENCH_COMPACT_QUIET_MS and CONCORD_BENCH_COMPACT_BUSY_AFTER
 // set log compaction (for A/B runs; 500, 1000 and 4000 as shipped). Quiet 0 and busy equal to
-// the threshold compact as soon as a log is long, as Concord did before session 20.
+// the threshold compact as soon as a log is long (no wait for a quiet spell).
 // CONCORD_BENCH_COUNTERS=1 installs ../lib/commit-counters.ts (group commit count and timing).
 import { DEFAULTS, resolveOptions } from '../../src/options'
 import { startServer } from '../../src/server'

@@ -10,6 +10,8 @@ export interface UsersTable {
   password_hash: string
   is_admin: number
   created_at: Millis
+  /** When an administrator disabled the account; NULL while it is enabled. */
+  disabled_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>
 }
 
 export interface SessionsTable {
@@ -29,6 +31,8 @@ export interface ProjectsTable {
   overlap: number
   blind: number
   annotators_edit_booklet: number
+  /** 1 when items may show images from other servers (see migration 0007). */
+  allow_remote_media: ColumnType<number, number | undefined, number>
   created_at: Millis
   updated_at: Millis
 }
@@ -139,7 +143,16 @@ export interface ModelsTable {
   /** Consensus labels the model was trained on (0 for an uploaded model). */
   labels_count: number
   created_at: Millis
+  /**
+   * 'pending' until the model's first prediction pass over its project succeeds, then 'ok';
+   * 'failed' (with `error`) when a pass failed. Only an 'ok' model can be active (migration 0008).
+   */
+  status: ColumnType<ModelStatus, ModelStatus | undefined, ModelStatus>
+  /** Why the model failed, the runtime's words; NULL unless status is 'failed'. */
+  error: ColumnType<string | null, string | null | undefined, string | null>
 }
+
+export type ModelStatus = 'pending' | 'ok' | 'failed'
 
 export interface EmbeddingsTable {
   item_id: number

@@ -4,6 +4,9 @@ import { itemFlags } from './migrations/0002-item-flags'
 import { review } from './migrations/0003-review'
 import { models } from './migrations/0004-models'
 import { featurizerParts } from './migrations/0005-featurizer-parts'
+import { accountLife } from './migrations/0006-account-life'
+import { remoteMedia } from './migrations/0007-remote-media'
+import { modelStatus } from './migrations/0008-model-status'
 
 /** Versioned migrations, in order. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +15,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-review': review,
   '0004-models': models,
   '0005-featurizer-parts': featurizerParts,
+  '0006-account-life': accountLife,
+  '0007-remote-media': remoteMedia,
+  '0008-model-status': modelStatus,
 }
 
 const provider: MigrationProvider = {

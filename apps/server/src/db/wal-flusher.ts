@@ -19,7 +19,7 @@ import { dirname } from 'node:path'
  * The flush is an fdatasync, as SQLite's own is on Linux: it writes the data and whatever is
  * needed to read it back (the size, when the log grew), but not the timestamps every commit
  * changes, so flushing a log that SQLite rewrites in place after a checkpoint no longer costs a
- * file-system journal commit each time. On `1doc` (bench/README.md, session 10) server CPU went
+ * file-system journal commit each time. On `1doc` (bench/README.md) server CPU went
  * from 1.56 to 1.44 s per run and the median p99 of 5 repeats from 6.6 to 5.5 ms.
  */
 export class WalFlusher {

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { ServerContext } from '../context'
 import type { AppEnv } from './app-env'
 import { errorResponse } from './error-response'
+import { refuseUrlToken } from './refuse-url-token'
 import { agreementRoutes } from './routes/agreement-routes'
 import { authRoutes } from './routes/auth-routes'
 import { consensusRoutes } from './routes/consensus-routes'
@@ -12,11 +13,13 @@ import { hotspotsRoutes } from './routes/hotspots-routes'
 import { importsRoutes, isImportPath } from './routes/imports-routes'
 import { isModelUploadPath, modelRoutes } from './routes/model-routes'
 import { itemsRoutes } from './routes/items-routes'
+import { mediaRoutes } from './routes/media-routes'
 import { membersRoutes } from './routes/members-routes'
 import { projectsRoutes } from './routes/projects-routes'
 import { queueRoutes } from './routes/queue-routes'
 import { reviewRoutes } from './routes/review-routes'
 import { usersRoutes } from './routes/users-routes'
+import { sameOriginWrites } from './same-origin-writes'
 
 /**
  * The REST API, all under /api. Every error, from any route or middleware, leaves through the
@@ -24,6 +27,10 @@ import { usersRoutes } from './routes/users-routes'
  */
 export function createHttpApp(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
+
+  // Edge checks before any body is read (README "Security"): no session token in a REST URL,
+  // and no change made by another origin's page riding the session cookie (CSRF).
+  app.use('/api/*', refuseUrlToken, sameOriginWrites(ctx.options))
 
   const limit = bodyLimit({
     maxSize: ctx.options.maxBodyBytes,
@@ -53,6 +60,7 @@ export function createHttpApp(ctx: ServerContext): Hono<AppEnv> {
   app.route('/api/projects', projectsRoutes(ctx))
   app.route('/api/projects', membersRoutes(ctx))
   app.route('/api/projects', itemsRoutes(ctx))
+  app.route('/api/projects', mediaRoutes(ctx))
   app.route('/api/projects', importsRoutes(ctx))
   app.route('/api/projects', queueRoutes(ctx))
   app.route('/api/projects', flagsRoutes(ctx))

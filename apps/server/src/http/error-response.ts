@@ -1,4 +1,4 @@
-import { ConcordError, type ErrorDetail } from '@concord/core'
+import { ConcordError, TooManyRequestsError, type ErrorDetail } from '@concord/core'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -19,6 +19,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   409: 'conflict',
   413: 'too_large',
   422: 'invalid_import',
+  429: 'too_many_requests',
 }
 
 function zodDetails(err: ZodError): ErrorDetail[] {
@@ -37,6 +38,8 @@ export function errorResponse(err: unknown, c: Context, log: Logger): Response {
   const send = (status: number, code: string, message: string, details: ErrorDetail[] = []) =>
     c.json<ErrorBody>({ error: { code, message, details } }, status as ContentfulStatusCode)
   if (err instanceof ConcordError) {
+    // The client may come back later: say when (RFC 9110 section 10.2.3).
+    if (err instanceof TooManyRequestsError) c.header('Retry-After', String(err.retryAfterSeconds))
     return send(err.status, err.code, err.message, [...err.details])
   }
   if (err instanceof ZodError) {

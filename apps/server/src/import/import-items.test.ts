@@ -98,17 +98,80 @@ describe('importItems', () => {
     expect(await count()).toBe(1)
   })
 
+  it('refuses an image on another server unless the project allows remote media', async () => {
+    const csv = 'id,text,image\na,x,local/a.png\nb,x,https://tracker.example/b.png\n'
+    const remote = await importError(importItems(t.ctx, project, bytesOf(csv), 'csv'))
+    expect(remote.message).toMatch(
+      /^line 3: the image 'https:\/\/tracker\.example\/b\.png' is on another server, .*let the project allow remote media/,
+    )
+    const jsonl = '{"id":"c","image_url":"HTTP://tracker.example/c.png"}\n'
+    expect((await importError(importItems(t.ctx, project, bytesOf(jsonl), 'jsonl'))).line).toBe(1)
+    expect(await count()).toBe(0)
+
+    // A project admin allows it in the project's settings; then the URL is kept as it is.
+    const patch = await t.request('PATCH', '/api/projects/imp', {
+      token: t.adminToken,
+      body: { allowRemoteMedia: true },
+    })
+    expect(patch.status).toBe(200)
+    expect(patch.body.project.allowRemoteMedia).toBe(true)
+    // The server's administrator has not listed that origin: the page's CSP would block it.
+    const unlisted = await importError(importItems(t.ctx, project, bytesOf(csv), 'csv'))
+    expect(unlisted.message).toMatch(
+      /^line 3: .* is on https:\/\/tracker\.example, which this server does not load images from; .*CONCORD_REMOTE_MEDIA_ORIGINS/,
+    )
+    expect(await count()).toBe(0)
+  })
+
+  it('keeps a remote image from an origin the administrator listed, in a project that allows it', async () => {
+    const listed = await createTestApp({
+      options: { remoteMediaOrigins: ['https://tracker.example'] },
+    })
+    try {
+      const id = (await listed.project({ id: 'rem' })).id
+      const patch = await listed.request('PATCH', '/api/projects/rem', {
+        token: listed.adminToken,
+        body: { allowRemoteMedia: true },
+      })
+      expect(patch.status).toBe(200)
+      const csv = 'id,text,image\na,x,local/a.png\nb,x,https://tracker.example/b.png\n'
+      expect(await importItems(listed.ctx, id, bytesOf(csv), 'csv')).toEqual({ imported: 2 })
+      const urls = await listed.ctx.db
+        .selectFrom('items')
+        .select('media_url')
+        .orderBy('id')
+        .execute()
+      expect(urls.map((r) => r.media_url)).toEqual(['local/a.png', 'https://tracker.example/b.png'])
+    } finally {
+      await listed.close()
+    }
+  })
+
+  it.each([
+    ['../outside.png', /leads outside the media directory/],
+    ['/etc/passwd', /absolute media path/],
+    ['sub/..%2f..%2fsecret.png', /percent-encoded/],
+    ['sub\\x.png', /separate folders with '\/'/],
+  ])('refuses the media path %s with the line', async (path, reason) => {
+    const err = await importError(
+      importItems(t.ctx, project, bytesOf(`id,image\nok,a.png\nbad,${path}\n`), 'csv'),
+    )
+    expect(err.line).toBe(3)
+    expect(err.message).toMatch(reason)
+    expect(await count()).toBe(0)
+  })
+
   it('imports JSON Lines, keeping an embedding as a vector of its own', async () => {
     const jsonl = [
       JSON.stringify({ id: 1, text: 'one', embedding: [0.5, 0.25], lang: 'en' }),
       '',
-      JSON.stringify({ id: 'two', image_url: 'https://example.org/2.png' }),
+      JSON.stringify({ id: 'two', image_url: 'img/2.png' }),
     ].join('\n')
     expect(await importItems(t.ctx, project, bytesOf(jsonl, 7), 'jsonl')).toEqual({ imported: 2 })
     const rows = await t.ctx.db.selectFrom('items').selectAll().orderBy('id').execute()
     expect(rows.map((r) => [r.external_id, r.text, r.media_url, JSON.parse(r.metadata)])).toEqual([
       ['1', 'one', null, { lang: 'en' }],
-      ['two', null, 'https://example.org/2.png', {}],
+      ['two', null, 'img/2.png', {}],
     ])
     const vectors = await t.ctx.db.selectFrom('embeddings').selectAll().execute()
     expect(vectors.map((v) => [v.item_id, v.source, [...blobToFloats(v.vector)]])).toEqual([

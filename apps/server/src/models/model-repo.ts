@@ -1,7 +1,7 @@
 import type { ProjectId } from '@concord/core'
 import type { QueueOrder } from '@concord/core/ml'
-import { sql, type CompiledQuery, type Kysely } from 'kysely'
-import type { Database, EmbeddingsTable, ModelsTable } from '../db/database'
+import { sql, type CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely'
+import type { Database, EmbeddingsTable, ModelStatus, ModelsTable } from '../db/database'
 import { FEATURIZER_PART_BYTES } from '../db/migrations/0005-featurizer-parts'
 
 /** Who sees the model's suggestions while labelling. */
@@ -112,9 +112,13 @@ export interface ModelRecord {
   readonly metrics: unknown
   readonly labelsCount: number
   readonly createdAt: number
+  /** See ModelsTable.status: only an 'ok' model can be active. */
+  readonly status: ModelStatus
+  /** Why the model failed, when it did. */
+  readonly error: string | null
 }
 
-function toRecord(row: Omit<ModelsTable, 'onnx' | 'project_id'>): ModelRecord {
+function toRecord(row: Omit<Selectable<ModelsTable>, 'onnx' | 'project_id'>): ModelRecord {
   return {
     id: row.id,
     version: row.version,
@@ -124,6 +128,8 @@ function toRecord(row: Omit<ModelsTable, 'onnx' | 'project_id'>): ModelRecord {
     metrics: row.metrics === null ? null : (JSON.parse(row.metrics) as unknown),
     labelsCount: row.labels_count,
     createdAt: row.created_at,
+    status: row.status,
+    error: row.error,
   }
 }
 
@@ -136,6 +142,8 @@ const SUMMARY_COLUMNS = [
   'metrics',
   'labels_count',
   'created_at',
+  'status',
+  'error',
 ] as const
 
 /** Models that predict labels; encoders only make embeddings and are never active. */
@@ -156,22 +164,50 @@ export async function listModels(
   return rows.map(toRecord)
 }
 
-/** The model in use: the pinned one, else the newest. */
+/**
+ * The model in use: the pinned one, else the newest; either only once it has passed a
+ * prediction pass over the project (status 'ok'). A pinned model that is not 'ok' leaves the
+ * newest working one in use, so a model that fails never takes suggestions down.
+ */
 export async function activeModel(
   db: Kysely<Database>,
   projectId: ProjectId,
 ): Promise<ModelRecord | undefined> {
   const settings = await getSettings(db, projectId)
-  let query = db
+  const working = db
     .selectFrom('models')
     .select(SUMMARY_COLUMNS)
     .where('project_id', '=', projectId)
     .where('kind', 'in', CLASSIFIER_KINDS)
-  query = settings.activeModel
-    ? query.where('id', '=', settings.activeModel)
-    : query.orderBy('version', 'desc').limit(1)
-  const row = await query.executeTakeFirst()
+    .where('status', '=', 'ok')
+  const pinned = settings.activeModel
+    ? await working.where('id', '=', settings.activeModel).executeTakeFirst()
+    : undefined
+  const row = pinned ?? (await working.orderBy('version', 'desc').limit(1).executeTakeFirst())
   return row ? toRecord(row) : undefined
+}
+
+/** One model as listed (no bytes), or undefined. */
+export async function getModel(
+  db: Kysely<Database>,
+  modelId: string,
+): Promise<ModelRecord | undefined> {
+  const row = await db
+    .selectFrom('models')
+    .select(SUMMARY_COLUMNS)
+    .where('id', '=', modelId)
+    .executeTakeFirst()
+  return row ? toRecord(row) : undefined
+}
+
+/** Records the outcome of a model's prediction pass: 'ok', or 'failed' with the reason. */
+export async function setModelStatus(
+  db: Kysely<Database>,
+  modelId: string,
+  status: ModelStatus,
+  error: string | null = null,
+): Promise<void> {
+  await db.updateTable('models').set({ status, error }).where('id', '=', modelId).execute()
 }
 
 /** The project's image encoder: the newest uploaded one replaces the others. */
@@ -202,7 +238,7 @@ export async function modelBytes(db: Kysely<Database>, modelId: string): Promise
 export async function insertModel(
   db: Kysely<Database>,
   projectId: ProjectId,
-  model: Omit<ModelsTable, 'project_id' | 'version'>,
+  model: Omit<Insertable<ModelsTable>, 'project_id' | 'version'>,
 ): Promise<ModelRecord> {
   return db.transaction().execute(async (trx) => {
     const top = await trx
@@ -215,7 +251,14 @@ export async function insertModel(
       .insertInto('models')
       .values({ ...model, project_id: projectId, version })
       .execute()
-    return toRecord({ ...model, version })
+    return toRecord({
+      ...model,
+      version,
+      metrics: model.metrics ?? null,
+      labels_count: model.labels_count,
+      status: model.status ?? 'ok',
+      error: model.error ?? null,
+    })
   })
 }
 
@@ -330,6 +373,26 @@ export async function storeEmbeddings(
       )
       .compile(),
   )
+}
+
+/** The project's first `limit` embeddings in item id order (what predictions start with). */
+export async function sampleEmbeddings(
+  db: Kysely<Database>,
+  projectId: ProjectId,
+  limit: number,
+): Promise<{ X: Float32Array; n: number; d: number }> {
+  const rows = await db
+    .selectFrom('embeddings')
+    .select('vector')
+    .where('project_id', '=', projectId)
+    .orderBy('item_id')
+    .limit(limit)
+    .execute()
+  const d = rows[0] ? rows[0].vector.byteLength / 4 : 0
+  const usable = rows.filter((r) => r.vector.byteLength === d * 4)
+  const X = new Float32Array(usable.length * d)
+  usable.forEach((r, i) => X.set(blobToFloats(r.vector), i * d))
+  return { X, n: usable.length, d }
 }
 
 /**

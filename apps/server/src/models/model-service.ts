@@ -20,6 +20,7 @@ import {
   activeModel,
   embeddingShape,
   embeddingSources,
+  getModel,
   getSettings,
   insertModel,
   listModels,
@@ -27,6 +28,8 @@ import {
   loadPredictions,
   modelBytes,
   projectEncoder,
+  sampleEmbeddings,
+  setModelStatus,
   storeFeaturizer,
   storeClusters,
   storeEmbeddings,
@@ -37,6 +40,7 @@ import {
   type ModelSettings,
 } from './model-repo'
 import { inspectOnnx } from './onnx/inspect-onnx'
+import { ModelError } from './onnx/model-error'
 import { logRegToOnnx } from './onnx/write-logreg-onnx'
 import {
   encoderManifestSchema,
@@ -49,7 +53,7 @@ import {
 } from './manifest'
 import { resolveMediaPath } from './media-path'
 import { imageTensorSize } from './runtime/image-preprocess'
-import { ModelRunner } from './runtime/model-runner'
+import { ModelRunner, ModelWorkerError } from './runtime/model-runner'
 import { UMAP_MAX_ROWS } from './runtime/project-2d'
 import { yieldPolicyFor } from './runtime/yielding-pace'
 
@@ -91,6 +95,8 @@ const FOLDS = 5
 export const TRAINING = { l2: DEFAULT_L2 } as const
 /** Quiet time after a label change before the retrain check runs (labels arrive in bursts). */
 const CHECK_DELAY_MS = 1000
+/** Feature rows an uploaded classifier is tried on before it is stored. */
+const PROBE_ROWS = 8
 /** Images per encoder batch: bounds the decoded pixels held at once. */
 const ENCODER_BATCH = 64
 /** Reasons quoted in the report of items whose image could not be used. */
@@ -324,6 +330,7 @@ export class ModelService {
       metrics: JSON.stringify({ ...trained.cv, trainedOn: trained.itemIds.length }),
       labels_count: consensus.size,
       created_at: this.ctx.clock.now(),
+      status: 'pending',
     })
     const oof = new Map<number, Float32Array>()
     const k = labels.length
@@ -338,35 +345,85 @@ export class ModelService {
     })
   }
 
-  /** Runs the active model over every item and recomputes the queue priority. */
+  /**
+   * Runs a model over every item: the active one (new items, a new pin), or a new one
+   * ('pending'), which becomes usable only when this pass succeeds. A pass that fails marks the
+   * model 'failed' with the runtime's error: a new model then never becomes active, and an
+   * active one gives way to the newest working model, whose predictions are made again here.
+   * Then the queue priority is recomputed.
+   */
   async refreshPredictions(
     projectId: ProjectId,
     model: ModelRecord,
     oof: ReadonlyMap<number, Float32Array> = new Map(),
   ): Promise<void> {
-    const active = await activeModel(this.ctx.db, projectId)
-    if (active && active.id !== model.id) return
-    await this.ensureEmbeddings(await this.requireProject(projectId))
-    const manifest = modelManifestSchema.parse(model.manifest)
-    await this.runner.load(model.id, await modelBytes(this.ctx.db, model.id))
-    try {
-      // The worker reads the embeddings itself; only the probabilities come back.
-      const { ids, proba } = await this.runner.predictProject(model.id, projectId, {
-        softmax: manifest.output === 'logits',
-      })
-      await storePredictions(
-        this.ctx.db,
-        projectId,
-        model.id,
-        Array.from(ids),
-        proba,
-        manifest.labels.length,
-        oof,
-      )
-    } finally {
-      await this.runner.unload(model.id).catch(() => {})
+    let next: ModelRecord | undefined = model
+    let passOof = oof
+    // Each failure marks one model failed, so this ends after at most every model of the project.
+    while (next) {
+      const outcome = await this.predictionPass(projectId, next, passOof)
+      // A new model that failed changed nothing; an active one that failed has a successor.
+      if (outcome !== 'active-failed') break
+      passOof = new Map()
+      next = await activeModel(this.ctx.db, projectId)
     }
     await this.refreshQueuePriority(projectId)
+  }
+
+  /** One model's pass over the project; see refreshPredictions. */
+  private async predictionPass(
+    projectId: ProjectId,
+    model: ModelRecord,
+    oof: ReadonlyMap<number, Float32Array>,
+  ): Promise<'stored' | 'skipped' | 'refused' | 'active-failed'> {
+    const current = await getModel(this.ctx.db, model.id)
+    if (!current || current.status === 'failed') return 'skipped'
+    const active = await activeModel(this.ctx.db, projectId)
+    if (current.status === 'ok' && active?.id !== current.id) return 'skipped'
+    await this.ensureEmbeddings(await this.requireProject(projectId))
+    const manifest = modelManifestSchema.parse(current.manifest)
+    let predicted: { ids: Int32Array; proba: Float32Array }
+    try {
+      await this.runner.load(current.id, await modelBytes(this.ctx.db, current.id))
+      // The worker reads the embeddings itself; only the probabilities come back.
+      predicted = await this.runner.predictProject(current.id, projectId, {
+        softmax: manifest.output === 'logits',
+      })
+      const k = manifest.labels.length
+      if (predicted.proba.length !== predicted.ids.length * k) {
+        throw new ConcordError(
+          'invalid_model',
+          `the model gives ${predicted.proba.length / Math.max(1, predicted.ids.length)} scores per item; its manifest names ${k} labels`,
+        )
+      }
+    } catch (err) {
+      // A server shutting down says nothing about the model.
+      if (err instanceof ModelWorkerError && err.reason === 'closed') throw err
+      const message = err instanceof Error ? err.message : String(err)
+      await setModelStatus(this.ctx.db, current.id, 'failed', message)
+      this.ctx.log.error('model failed; the previous working model stays in use', {
+        project: projectId,
+        model: current.id,
+        version: current.version,
+        error: message,
+      })
+      return current.status === 'ok' ? 'active-failed' : 'refused'
+    } finally {
+      await this.runner.unload(current.id).catch(() => {})
+    }
+    if (current.status === 'pending') await setModelStatus(this.ctx.db, current.id, 'ok')
+    // A working model that another (pinned) one outranks keeps that one's predictions.
+    if ((await activeModel(this.ctx.db, projectId))?.id !== current.id) return 'skipped'
+    await storePredictions(
+      this.ctx.db,
+      projectId,
+      current.id,
+      Array.from(predicted.ids),
+      predicted.proba,
+      manifest.labels.length,
+      oof,
+    )
+    return 'stored'
   }
 
   // ---- embeddings ----------------------------------------------------------------------------
@@ -527,10 +584,15 @@ export class ModelService {
       labelIds: project.labelSchema.labels.map((l) => l.id),
       featureDims: d,
     })
-    // onnxruntime is the last judge: a graph can parse and still not load.
-    const probeId = `probe-${randomId('', 8)}`
-    await this.runner.load(probeId, bytes)
-    await this.runner.unload(probeId).catch(() => {})
+    // onnxruntime is the last judge: a graph can parse, declare a symbolic width and still not
+    // run on this project's features. It runs on a few of them, as predictions will give them.
+    await this.probeModel(
+      projectId,
+      bytes,
+      manifest,
+      d,
+      info.inputs.find((i) => i.name === manifest.inputName)?.shape,
+    )
     const record = await insertModel(this.ctx.db, projectId, {
       id: randomId('m_', 10),
       kind: 'uploaded',
@@ -540,9 +602,63 @@ export class ModelService {
       metrics: null,
       labels_count: 0,
       created_at: this.ctx.clock.now(),
+      // Active only once its first pass over every item has worked (refreshPredictions).
+      status: 'pending',
     })
     this.afterCurrentJobs(projectId, () => this.refreshPredictions(projectId, record))
     return record
+  }
+
+  /**
+   * Loads an uploaded classifier and runs it on the project's first PROBE_ROWS feature rows (a
+   * zero row of the project's width when it has none yet); refuses it with the runtime's error
+   * and the width it was given when that fails or gives the wrong number of scores.
+   */
+  private async probeModel(
+    projectId: ProjectId,
+    bytes: Uint8Array,
+    manifest: ModelManifest,
+    d: number,
+    declared: readonly (number | string)[] | null | undefined,
+  ): Promise<void> {
+    const sample = await sampleEmbeddings(this.ctx.db, projectId, PROBE_ROWS)
+    const fixed = declared?.[1]
+    const width = sample.n > 0 ? sample.d : d > 0 ? d : typeof fixed === 'number' ? fixed : 0
+    const probeId = `probe-${randomId('', 8)}`
+    try {
+      await this.runner.load(probeId, bytes)
+      // Without any feature or a declared width there is nothing to run it on; its first pass
+      // over the project's items (refreshPredictions) is then what decides.
+      if (width === 0) return
+      const rows = sample.n > 0 ? sample.n : 1
+      const X = sample.n > 0 ? sample.X : new Float32Array(width)
+      const what =
+        sample.n > 0
+          ? `${rows} of this project's feature rows (${width} numbers each)`
+          : `a row of ${width} zeros (this project has no features yet)`
+      let proba: Float32Array
+      try {
+        proba = await this.runner.predict(probeId, X, rows, width, {
+          softmax: manifest.output === 'logits',
+        })
+      } catch (err) {
+        if (err instanceof ModelWorkerError && err.reason === 'closed') throw err
+        throw new ModelError(
+          `the model fails on ${what}, as it would get them: ${err instanceof Error ? err.message : String(err)}; a model for this project must take ${width} features per row`,
+        )
+      }
+      const k = manifest.labels.length
+      if (proba.length !== rows * k) {
+        throw new ModelError(
+          `the model gives ${proba.length / rows} scores per row on ${what}; its manifest names ${k} labels`,
+        )
+      }
+      if (!proba.every(Number.isFinite)) {
+        throw new ModelError(`the model gives scores that are not finite numbers on ${what}`)
+      }
+    } finally {
+      await this.runner.unload(probeId).catch(() => {})
+    }
   }
 
   /**
@@ -628,7 +744,15 @@ export class ModelService {
       }
     }
     const next = await updateSettings(this.ctx.db, projectId, patch)
-    if (patch.activeModel !== undefined) {
+    if (patch.activeModel) {
+      // Pinning a model that failed tries it again; it is in use only once a pass works.
+      const pinned = await getModel(this.ctx.db, patch.activeModel)
+      if (pinned?.status === 'failed') await setModelStatus(this.ctx.db, pinned.id, 'pending')
+      const model = pinned && (await getModel(this.ctx.db, pinned.id))
+      if (model) {
+        this.afterCurrentJobs(projectId, () => this.refreshPredictions(projectId, model))
+      }
+    } else if (patch.activeModel === null) {
       const model = await activeModel(this.ctx.db, projectId)
       if (model) {
         this.afterCurrentJobs(projectId, () => this.refreshPredictions(projectId, model))

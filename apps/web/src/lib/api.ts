@@ -71,6 +71,8 @@ export interface User {
   username: string
   displayName: string
   isAdmin: boolean
+  /** When an administrator disabled the account (in the Users list only); null while enabled. */
+  disabledAt?: number | null
 }
 
 export interface LabelDefinition {
@@ -93,6 +95,8 @@ export interface ProjectSummary {
   overlap: number
   blind: boolean
   annotatorsEditBooklet: boolean
+  /** Items may show http(s) images from other servers; absent from servers before 0007. */
+  allowRemoteMedia?: boolean
   role: 'admin' | 'reviewer' | 'annotator'
   itemCount?: number
   completeCount?: number

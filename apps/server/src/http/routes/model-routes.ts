@@ -1,19 +1,21 @@
-import { ConcordError, type ProjectRole } from '@concord/core'
-import { hasRole } from '../../auth/project-role'
+import { readFile } from 'node:fs/promises'
+import { ConcordError, seesSuggestions } from '@concord/core'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { ServerContext } from '../../context'
 import { userNames } from '../../agreement/agreement-service'
 import type { ModelService } from '../../models/model-service'
 import type { ModelRecord } from '../../models/model-repo'
 import type { AppEnv } from '../app-env'
-import { requireProject } from '../project-access'
+import { requireLabelReader, requireProject } from '../project-access'
 import { readJson, readQuery } from '../read-input'
+import { receiveMultipart } from '../receive-multipart'
 import { requireUser } from '../require-user'
 
 /** Uploaded ONNX files may be far larger than the API's usual body limit. */
 export const MAX_MODEL_BYTES = 200 * 1024 * 1024
+/** The manifest is a small JSON document. */
+const MAX_MANIFEST_BYTES = 256 * 1024
 
 export function isModelUploadPath(path: string): boolean {
   return /^\/api\/projects\/[^/]+\/models\/?$/.test(path)
@@ -59,32 +61,17 @@ function summary(m: ModelRecord, activeId: string | undefined) {
     inputKind: manifest.inputKind ?? 'embedding',
     labels: manifest.labels ?? [],
     active: m.id === activeId,
+    // 'pending' until its first pass over the items works, 'failed' (never active) after one fails.
+    status: m.status,
+    ...(m.error !== null ? { error: m.error } : {}),
     ...(m.metrics ? { cv: m.metrics } : {}),
-  }
-}
-
-/** Whether this member sees suggestions under the project's setting. */
-function seesSuggestions(
-  setting: 'auto' | 'hidden' | 'reviewers' | 'everyone',
-  role: ProjectRole,
-  blind: boolean,
-): boolean {
-  switch (setting) {
-    case 'hidden':
-      return false
-    case 'everyone':
-      return true
-    case 'reviewers':
-      return hasRole(role, 'reviewer')
-    case 'auto':
-      // Suggestions anchor people: while annotators label blind, only reviewers see them.
-      return hasRole(role, 'reviewer') || !blind
   }
 }
 
 /**
  * The model loop of a project (see ModelService):
  *   GET   /:id/models                  models, the active one, training state, settings
+ *                                      (members who may read others' labels)
  *   POST  /:id/models                  upload an ONNX classifier (multipart: model, manifest)
  *   POST  /:id/models/train            train on the consensus labels now (202)
  *   PATCH /:id/models/settings         suggestions visibility, queue order, retrain threshold
@@ -99,15 +86,9 @@ function seesSuggestions(
 export function modelRoutes(ctx: ServerContext, models: ModelService): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.use(requireUser(ctx))
-  const uploadLimit = bodyLimit({
-    maxSize: MAX_MODEL_BYTES,
-    onError: () => {
-      throw new ConcordError('too_large', `a model file may be at most ${MAX_MODEL_BYTES} bytes`)
-    },
-  })
 
   app.get('/:id/models', async (c) => {
-    const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'annotator')
+    const { project } = await requireLabelReader(ctx, c.var.user, c.req.param('id'))
     const [list, active, settings] = await Promise.all([
       models.listModels(project.id),
       models.activeModel(project.id),
@@ -121,41 +102,41 @@ export function modelRoutes(ctx: ServerContext, models: ModelService): Hono<AppE
     })
   })
 
-  app.post('/:id/models', uploadLimit, async (c) => {
+  app.post('/:id/models', async (c) => {
     const { project } = await requireProject(ctx, c.var.user, c.req.param('id'), 'admin')
-    let form: Record<string, string | File | (string | File)[]>
+    const upload = await receiveMultipart(c, {
+      fileField: 'model',
+      maxFileBytes: MAX_MODEL_BYTES,
+      maxFieldBytes: MAX_MANIFEST_BYTES,
+      dir: ctx.options.dataDir,
+    })
     try {
-      form = await c.req.parseBody({ all: true })
-    } catch {
-      throw new ConcordError(
-        'bad_request',
-        'send the model as multipart/form-data with a `model` file and a `manifest` JSON field',
+      const manifestText = upload.fields.get('manifest')
+      if (!upload.file) {
+        throw new ConcordError('bad_request', 'the `model` field must be the .onnx file')
+      }
+      if (manifestText === undefined) {
+        throw new ConcordError('bad_request', 'the `manifest` field must be JSON text')
+      }
+      let manifest: unknown
+      try {
+        manifest = JSON.parse(manifestText)
+      } catch (err) {
+        throw new ConcordError(
+          'invalid_model',
+          `the manifest is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+        )
+      }
+      const record = await models.uploadModel(
+        project.id,
+        new Uint8Array(await readFile(upload.file.path)),
+        manifest,
       )
+      const active = await models.activeModel(project.id)
+      return c.json(summary(record, active?.id), 201)
+    } finally {
+      await upload.discard()
     }
-    const file = form.model
-    const manifestText = form.manifest
-    if (!(file instanceof File)) {
-      throw new ConcordError('bad_request', 'the `model` field must be the .onnx file')
-    }
-    if (typeof manifestText !== 'string') {
-      throw new ConcordError('bad_request', 'the `manifest` field must be JSON text')
-    }
-    let manifest: unknown
-    try {
-      manifest = JSON.parse(manifestText)
-    } catch (err) {
-      throw new ConcordError(
-        'invalid_model',
-        `the manifest is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-      )
-    }
-    const record = await models.uploadModel(
-      project.id,
-      new Uint8Array(await file.arrayBuffer()),
-      manifest,
-    )
-    const active = await models.activeModel(project.id)
-    return c.json(summary(record, active?.id), 201)
   })
 
   app.post('/:id/models/train', async (c) => {
@@ -176,8 +157,12 @@ export function modelRoutes(ctx: ServerContext, models: ModelService): Hono<AppE
   app.get('/:id/suggestions', async (c) => {
     const { project, role } = await requireProject(ctx, c.var.user, c.req.param('id'), 'annotator')
     const { item } = readQuery(c, suggestionsQuery)
-    const settings = await models.settings(project.id)
-    if (!seesSuggestions(settings.suggestions, role, project.blind)) {
+    const [settings, active] = await Promise.all([
+      models.settings(project.id),
+      models.activeModel(project.id),
+    ])
+    const trainedOnLabels = active?.kind !== 'uploaded'
+    if (!seesSuggestions(settings.suggestions, role, project, { trainedOnLabels })) {
       return c.json({ model: null, labels: [], hidden: true })
     }
     return c.json({ ...(await models.suggestions(project.id, Number(item))), hidden: false })

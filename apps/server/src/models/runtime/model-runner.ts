@@ -535,6 +535,8 @@ const CONCORD_CODES: Readonly<Record<ErrorCode, true>> = {
   invalid_import: true,
   invalid_model: true,
   not_ready: true,
+  too_many_requests: true,
+  unsupported_media_type: true,
 }
 
 /** Rebuilds a worker's error as the same kind of error on this side. */

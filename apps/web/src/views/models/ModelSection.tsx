@@ -374,9 +374,23 @@ function ModelList(props: {
                   <Show
                     when={m.active}
                     fallback={
-                      <button type="button" disabled={props.busy} onClick={() => props.onPin(m.id)}>
-                        Use this one
-                      </button>
+                      <>
+                        <Show when={m.status === 'failed'}>
+                          <span class="model-weak" title={m.error}>
+                            failed
+                          </span>{' '}
+                        </Show>
+                        <Show when={m.status === 'pending'}>
+                          <span class="muted">checking</span>{' '}
+                        </Show>
+                        <button
+                          type="button"
+                          disabled={props.busy}
+                          onClick={() => props.onPin(m.id)}
+                        >
+                          {m.status === 'failed' ? 'Try again' : 'Use this one'}
+                        </button>
+                      </>
                     }
                   >
                     <strong>active</strong>{' '}

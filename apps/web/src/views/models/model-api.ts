@@ -32,6 +32,10 @@ export interface ModelSummary {
   inputKind: string
   labels: string[]
   active: boolean
+  /** 'pending' until its first pass over the items works; 'failed' models are never active. */
+  status: 'pending' | 'ok' | 'failed'
+  /** Why it failed, in the runtime's words. */
+  error?: string
   cv?: ModelCv
 }
 
