@@ -29,13 +29,18 @@ function errno(err: unknown): string | undefined {
 const UNAVAILABLE = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'ELOOP', 'ENAMETOOLONG'])
 
 /**
- * Opens the file an item's media path names inside `mediaDir`, or says why not. The path's
- * text is checked first (resolveMediaPath); then the file's real path, symbolic links resolved,
- * must still be inside the media directory's real path, so a link placed in the directory
- * cannot hand out /etc/passwd. The file is opened with O_NOFOLLOW, so a link swapped in after
- * the check is refused rather than followed.
+ * The real path (symbolic links resolved) of the file an item's media path names, or why it may
+ * not be read: the path's text is checked first (resolveMediaPath), then the real path must
+ * still be inside the media directory's real path, so that a link placed in the directory
+ * cannot hand out /etc/passwd. For readers that cannot hold a file handle (the image encoder's
+ * worker reads by path).
  */
-export async function openMediaFile(mediaDir: string, mediaUrl: string): Promise<OpenedMedia> {
+export async function realMediaPath(
+  mediaDir: string,
+  mediaUrl: string,
+): Promise<
+  { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string }
+> {
   const resolved = resolveMediaPath(mediaDir, mediaUrl)
   if (!resolved.ok) return resolved
   let root: string
@@ -53,6 +58,18 @@ export async function openMediaFile(mediaDir: string, mediaUrl: string): Promise
   if (!inside(root, real)) {
     return { ok: false, reason: `'${mediaUrl}' leads outside the media directory` }
   }
+  return { ok: true, path: real }
+}
+
+/**
+ * Opens the file an item's media path names inside `mediaDir`, or says why not (realMediaPath).
+ * The file is opened with O_NOFOLLOW, so a link swapped in after
+ * the check is refused rather than followed.
+ */
+export async function openMediaFile(mediaDir: string, mediaUrl: string): Promise<OpenedMedia> {
+  const located = await realMediaPath(mediaDir, mediaUrl)
+  if (!located.ok) return located
+  const real = located.path
   let handle: FileHandle
   try {
     handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW)

@@ -1,6 +1,6 @@
 import type { ProjectId } from '@concord/core'
 import jpeg from 'jpeg-js'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -127,6 +127,8 @@ beforeAll(async () => {
   )
   writeFileSync(join(mediaDir, 'red4.jpg'), red.data)
   writeFileSync(join(t.dataDir, 'secret.png'), solidPng(4, 4, [1, 2, 3]))
+  // A link inside the media directory to a file outside it: its text passes, its target must not.
+  symlinkSync(join(t.dataDir, 'secret.png'), join(mediaDir, 'linked.png'))
 })
 
 afterAll(async () => {
@@ -143,6 +145,7 @@ describe('an image encoder', () => {
       ...[...reds, ...blues].map(([id, path]) => ({ id, image: path })),
       { id: 'red4', image_url: 'red4.jpg' },
       { id: 'missing', image: 'nope.png' },
+      { id: 'linked', image: 'linked.png' },
     ])
     // The import refuses these now; items stored before it did (or by other tools) remain.
     await insertItems(
@@ -185,12 +188,13 @@ describe('an image encoder', () => {
     expected([200, 30, 20]).forEach((v, c) => expect(byName.get('red4')![c]).toBeCloseTo(v, 1))
     expect([...sources]).toEqual(['encoder'])
 
-    expect(skipped.count).toBe(4)
+    expect(skipped.count).toBe(5)
     const reason = (id: string) => skipped.reasons.find((r) => r.startsWith(`${id}:`))
     expect(reason('escape')).toMatch(/outside the media directory/)
     expect(reason('absolute')).toMatch(/outside the media directory/)
     expect(reason('remote')).toMatch(/fetches nothing from the network: put the file under/)
-    expect(reason('missing')).toMatch(/no such file/)
+    expect(reason('missing')).toMatch(/cannot read 'nope.png' in the media directory \(ENOENT\)/)
+    expect(reason('linked')).toMatch(/'linked.png' leads outside the media directory/)
     const warned = t.log.lines
     expect(JSON.stringify(warned)).toMatch(/items skipped by the image encoder/)
   })

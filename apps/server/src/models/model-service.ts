@@ -51,7 +51,7 @@ import {
   type EncoderManifest,
   type ModelManifest,
 } from './manifest'
-import { resolveMediaPath } from './media-path'
+import { realMediaPath } from '../media/open-media-file'
 import { imageTensorSize } from './runtime/image-preprocess'
 import { ModelRunner, ModelWorkerError } from './runtime/model-runner'
 import { UMAP_MAX_ROWS } from './runtime/project-2d'
@@ -502,7 +502,7 @@ export class ModelService {
     }
     const readable: { id: number; externalId: string; path: string }[] = []
     for (const item of pending) {
-      const resolved = resolveMediaPath(this.ctx.options.mediaDir, item.media_url ?? '')
+      const resolved = await realMediaPath(this.ctx.options.mediaDir, item.media_url ?? '')
       if (resolved.ok)
         readable.push({ id: item.id, externalId: item.external_id, path: resolved.path })
       else skip(item.external_id, resolved.reason)
