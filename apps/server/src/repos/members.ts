@@ -1,6 +1,7 @@
 import { asUserId, type ProjectId, type ProjectRole, type UserId } from '@concord/core'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database'
+import { resolveUsers } from './users'
 
 export interface Member {
   readonly userId: UserId
@@ -131,23 +132,10 @@ export async function removeMember(
  * The members of a project among `refs` (user ids or usernames), keyed by the ref as given.
  * A ref that names no member is absent, whether or not such a user exists elsewhere.
  */
-export async function resolveMembers(
+export function resolveMembers(
   db: Kysely<Database>,
   projectId: ProjectId,
   refs: readonly string[],
 ): Promise<Map<string, UserId>> {
-  const out = new Map<string, UserId>()
-  for (let i = 0; i < refs.length; i += 500) {
-    const chunk = refs.slice(i, i + 500)
-    const rows = await db
-      .selectFrom('members')
-      .innerJoin('users', 'users.id', 'members.user_id')
-      .select(['users.id', 'users.username'])
-      .where('members.project_id', '=', projectId)
-      .where((eb) => eb.or([eb('users.id', 'in', chunk), eb('users.username', 'in', chunk)]))
-      .execute()
-    for (const r of rows) if (!out.has(r.username)) out.set(r.username, asUserId(r.id))
-    for (const r of rows) out.set(r.id, asUserId(r.id))
-  }
-  return out
+  return resolveUsers(db, refs, projectId)
 }

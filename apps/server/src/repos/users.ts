@@ -1,4 +1,4 @@
-import { asUserId, ConcordError, passwordProblem, type UserId } from '@concord/core'
+import { asUserId, ConcordError, passwordProblem, type ProjectId, type UserId } from '@concord/core'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { hashPassword } from '../auth/passwords'
@@ -176,20 +176,33 @@ export function isUniqueViolation(err: unknown): boolean {
 
 /**
  * Resolves references to users, each a user id or a username (an id wins when a string is both),
- * to user ids. Unknown references are absent from the map.
+ * to user ids. Unknown references are absent from the map; with `inProject`, so are users who
+ * are not members of that project, exactly as if they did not exist.
  */
 export async function resolveUsers(
   db: Kysely<Database>,
   refs: readonly string[],
+  inProject?: ProjectId,
 ): Promise<Map<string, UserId>> {
   const out = new Map<string, UserId>()
   for (let i = 0; i < refs.length; i += 500) {
     const chunk = refs.slice(i, i + 500)
-    const rows = await db
+    let query = db
       .selectFrom('users')
-      .select(['id', 'username'])
-      .where((eb) => eb.or([eb('id', 'in', chunk), eb('username', 'in', chunk)]))
-      .execute()
+      .select(['users.id as id', 'users.username as username'])
+      .where((eb) => eb.or([eb('users.id', 'in', chunk), eb('users.username', 'in', chunk)]))
+    if (inProject !== undefined) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('members')
+            .select('members.user_id')
+            .whereRef('members.user_id', '=', 'users.id')
+            .where('members.project_id', '=', inProject),
+        ),
+      )
+    }
+    const rows = await query.execute()
     for (const r of rows) if (!out.has(r.username)) out.set(r.username, asUserId(r.id))
     for (const r of rows) out.set(r.id, asUserId(r.id))
   }
